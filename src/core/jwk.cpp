@@ -1,0 +1,233 @@
+#include "core/jwk.h"
+
+#include "core/base64url.h"
+#include "core/json.h"
+
+#include <cjose/header.h>
+#include <cjose/jwk.h>
+#include <cjose/jws.h>
+#include <openssl/evp.h>
+
+#include <optional>
+#include <utility>
+
+namespace ssoauth {
+
+namespace {
+
+constexpr size_t kMinRsaBits = 2048;
+constexpr size_t kEd25519KeyBytes = 32;
+constexpr size_t kEd25519SignatureBytes = 64;
+
+struct CjoseJwkRelease {
+    void operator()(cjose_jwk_t* jwk) const noexcept { cjose_jwk_release(jwk); }
+};
+struct CjoseJwsRelease {
+    void operator()(cjose_jws_t* jws) const noexcept { cjose_jws_release(jws); }
+};
+struct EvpPkeyFree {
+    void operator()(EVP_PKEY* pkey) const noexcept { EVP_PKEY_free(pkey); }
+};
+struct EvpMdCtxFree {
+    void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+};
+
+// Bytes of r (and of s) in a JWS ECDSA signature for a curve.
+size_t ec_coordinate_bytes(const std::string& crv) {
+    if (crv == "P-256") return 32;
+    if (crv == "P-384") return 48;
+    if (crv == "P-521") return 66;
+    return 0;
+}
+
+const char* ec_curve_name(cjose_jwk_ec_curve curve) {
+    switch (curve) {
+        case CJOSE_JWK_EC_P_256: return "P-256";
+        case CJOSE_JWK_EC_P_384: return "P-384";
+        case CJOSE_JWK_EC_P_521: return "P-521";
+        default: return nullptr;
+    }
+}
+
+std::string describe(size_t index, const std::string& kid) {
+    std::string out = "key #" + std::to_string(index);
+    if (!kid.empty()) out += " (kid \"" + kid + "\")";
+    return out + ": ";
+}
+
+// True when the optional "key_ops" member allows verification.
+bool key_ops_allow_verify(const json_t* key_ops) {
+    if (!key_ops) return true;
+    if (!json_is_array(key_ops)) return false;
+    size_t i;
+    json_t* op;
+    json_array_foreach(key_ops, i, op) {
+        const char* s = json_string_value(op);
+        if (s && std::string(s) == "verify") return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+struct JsonWebKey::Material {
+    std::unique_ptr<cjose_jwk_t, CjoseJwkRelease> cjose;  // RSA and EC
+    std::unique_ptr<EVP_PKEY, EvpPkeyFree> pkey;          // OKP Ed25519
+};
+
+JsonWebKey::JsonWebKey() : material_(new Material) {}
+JsonWebKey::~JsonWebKey() = default;
+
+bool JsonWebKey::suits(const std::string& alg) const {
+    if (!alg_.empty() && alg_ != alg) return false;
+    if (alg == "EdDSA") return kty_ == "OKP" && crv_ == "Ed25519";
+    if (alg == "RS256" || alg == "RS384" || alg == "RS512" || alg == "PS256" || alg == "PS384" ||
+        alg == "PS512")
+        return kty_ == "RSA";
+    if (alg == "ES256") return kty_ == "EC" && crv_ == "P-256";
+    if (alg == "ES384") return kty_ == "EC" && crv_ == "P-384";
+    if (alg == "ES512") return kty_ == "EC" && crv_ == "P-521";
+    return false;
+}
+
+bool JsonWebKey::verify(const std::string& alg, const std::string& signing_input,
+                        const std::string& signature) const {
+    if (!suits(alg) || signature.empty()) return false;
+
+    if (kty_ == "OKP") {
+        if (!material_->pkey || signature.size() != kEd25519SignatureBytes) return false;
+        std::unique_ptr<EVP_MD_CTX, EvpMdCtxFree> ctx(EVP_MD_CTX_new());
+        if (!ctx) return false;
+        // Ed25519 is "pure" EdDSA: no separate digest (md NULL), one-shot verify.
+        if (EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, material_->pkey.get()) != 1)
+            return false;
+        return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                                signature.size(),
+                                reinterpret_cast<const unsigned char*>(signing_input.data()),
+                                signing_input.size()) == 1;
+    }
+
+    if (!material_->cjose) return false;
+    if (kty_ == "EC" && signature.size() != 2 * ec_coordinate_bytes(crv_)) return false;
+
+    // cjose verifies a whole compact JWS and takes the alg from its header, so
+    // make sure that header names the alg the caller checked.
+    std::string compact = signing_input + "." + base64url_encode(signature);
+    cjose_err err;
+    std::unique_ptr<cjose_jws_t, CjoseJwsRelease> jws(
+        cjose_jws_import(compact.data(), compact.size(), &err));
+    if (!jws) return false;
+    const char* header_alg =
+        json_string_value(json_object_get(cjose_jws_get_protected(jws.get()), "alg"));
+    if (!header_alg || alg != header_alg) return false;
+    return cjose_jws_verify(jws.get(), material_->cjose.get(), &err);
+}
+
+std::shared_ptr<const JwkSet> JwkSet::parse(const std::string& json, std::string* error) {
+    std::string parse_error;
+    JsonPtr root = json_parse(json, &parse_error);
+    if (!root) {
+        if (error) *error = "JWKS is not valid JSON: " + parse_error;
+        return nullptr;
+    }
+    if (!json_is_object(root.get())) {
+        if (error) *error = "JWKS is not a JSON object";
+        return nullptr;
+    }
+    json_t* keys = json_object_get(root.get(), "keys");
+    if (!json_is_array(keys)) {
+        if (error) *error = "JWKS has no \"keys\" array";
+        return nullptr;
+    }
+
+    std::shared_ptr<JwkSet> set(new JwkSet);
+    size_t index;
+    json_t* entry;
+    json_array_foreach(keys, index, entry) {
+        if (!json_is_object(entry)) {
+            set->skipped_.push_back(describe(index, "") + "not a JSON object");
+            continue;
+        }
+        std::unique_ptr<JsonWebKey> key(new JsonWebKey);
+        key->kid_ = json_string_member(entry, "kid");
+        key->kty_ = json_string_member(entry, "kty");
+        key->alg_ = json_string_member(entry, "alg");
+        key->use_ = json_string_member(entry, "use");
+        const std::string prefix = describe(index, key->kid_);
+
+        json_t* kid = json_object_get(entry, "kid");
+        json_t* alg = json_object_get(entry, "alg");
+        json_t* use = json_object_get(entry, "use");
+        if ((kid && !json_is_string(kid)) || (alg && !json_is_string(alg)) ||
+            (use && !json_is_string(use))) {
+            set->skipped_.push_back(prefix + "kid, alg or use is not a string");
+            continue;
+        }
+        if (use && key->use_ != "sig") {
+            set->skipped_.push_back(prefix + "use is \"" + key->use_ + "\"");
+            continue;
+        }
+        if (!key_ops_allow_verify(json_object_get(entry, "key_ops"))) {
+            set->skipped_.push_back(prefix + "key_ops does not include \"verify\"");
+            continue;
+        }
+
+        if (key->kty_ == "OKP") {
+            key->crv_ = json_string_member(entry, "crv");
+            if (key->crv_ != "Ed25519") {
+                set->skipped_.push_back(prefix + "unsupported OKP curve \"" + key->crv_ + "\"");
+                continue;
+            }
+            std::optional<std::string> x = base64url_decode(json_string_member(entry, "x"));
+            if (!x || x->size() != kEd25519KeyBytes) {
+                set->skipped_.push_back(prefix + "Ed25519 x is not 32 base64url bytes");
+                continue;
+            }
+            key->material_->pkey.reset(EVP_PKEY_new_raw_public_key(
+                EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(x->data()),
+                x->size()));
+            if (!key->material_->pkey) {
+                set->skipped_.push_back(prefix + "Ed25519 key rejected by OpenSSL");
+                continue;
+            }
+            key->bits_ = 256;
+        } else if (key->kty_ == "RSA" || key->kty_ == "EC") {
+            cjose_err err;
+            key->material_->cjose.reset(cjose_jwk_import_json(entry, &err));
+            if (!key->material_->cjose) {
+                set->skipped_.push_back(prefix + "cjose could not import it: " +
+                                        (err.message ? err.message : "unknown error"));
+                continue;
+            }
+            key->bits_ = cjose_jwk_get_keysize(key->material_->cjose.get(), &err);
+            if (key->kty_ == "RSA") {
+                if (key->bits_ < kMinRsaBits) {
+                    set->skipped_.push_back(prefix + "RSA modulus below 2048 bits");
+                    continue;
+                }
+            } else {
+                const char* crv = ec_curve_name(cjose_jwk_EC_get_curve(key->material_->cjose.get(), &err));
+                if (!crv) {
+                    set->skipped_.push_back(prefix + "unsupported EC curve");
+                    continue;
+                }
+                key->crv_ = crv;
+            }
+        } else {
+            // "oct" (HMAC) keys are never used to verify provider signatures.
+            set->skipped_.push_back(prefix + "unsupported kty \"" + key->kty_ + "\"");
+            continue;
+        }
+        set->keys_.push_back(std::move(key));
+    }
+    return set;
+}
+
+const JsonWebKey* JwkSet::find(const std::string& kid) const {
+    if (kid.empty()) return nullptr;
+    for (const auto& key : keys_)
+        if (key->kid_ == kid) return key.get();
+    return nullptr;
+}
+
+}  // namespace ssoauth

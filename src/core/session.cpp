@@ -1,0 +1,200 @@
+#include "core/session.h"
+
+#include <cstdlib>
+
+namespace ssoauth {
+
+namespace {
+
+// The first cookie value of a chunked session says how many chunks follow.
+const char kChunkMarker[] = "chunks.";  // never a sealed value: base64url has no '.'
+
+int64_t integer_member(const json_t* object, const char* key) {
+    const json_t* v = json_object_get(object, key);
+    return json_is_integer(v) ? static_cast<int64_t>(json_integer_value(v)) : 0;
+}
+
+std::string chunk_name(const std::string& base, size_t index) { return base + "_" + std::to_string(index); }
+
+}  // namespace
+
+const char* session_status_name(SessionStatus status) {
+    switch (status) {
+        case SessionStatus::Ok: return "ok";
+        case SessionStatus::Absent: return "absent";
+        case SessionStatus::Undecryptable: return "undecryptable";
+        case SessionStatus::Malformed: return "malformed";
+        case SessionStatus::WrongClient: return "wrong_client";
+        case SessionStatus::Expired: return "expired";
+    }
+    return "unknown";
+}
+
+std::string Session::to_json() const {
+    JsonPtr doc(json_object());
+    json_object_set_new(doc.get(), "v", json_integer(1));
+    json_object_set_new(doc.get(), "iss", json_string(issuer.c_str()));
+    json_object_set_new(doc.get(), "cid", json_string(client_id.c_str()));
+    json_object_set_new(doc.get(), "sub", json_string(subject.c_str()));
+    if (!sid.empty()) json_object_set_new(doc.get(), "sid", json_string(sid.c_str()));
+    json_object_set_new(doc.get(), "claims", claims ? json_incref(claims.get()) : json_object());
+    json_object_set_new(doc.get(), "idt", json_string(id_token.c_str()));
+    json_object_set_new(doc.get(), "at", json_string(access_token.c_str()));
+    if (!refresh_token.empty()) json_object_set_new(doc.get(), "rt", json_string(refresh_token.c_str()));
+    json_object_set_new(doc.get(), "at_exp", json_integer(access_token_expires_at));
+    json_object_set_new(doc.get(), "iat", json_integer(created_at));
+    json_object_set_new(doc.get(), "exp", json_integer(expires_at));
+    return json_dump(doc.get());
+}
+
+std::optional<Session> Session::from_json(const std::string& text) {
+    JsonPtr doc = json_parse(text);
+    if (!doc || !json_is_object(doc.get()) || integer_member(doc.get(), "v") != 1) return std::nullopt;
+    Session s;
+    s.issuer = json_string_member(doc.get(), "iss");
+    s.client_id = json_string_member(doc.get(), "cid");
+    s.subject = json_string_member(doc.get(), "sub");
+    s.sid = json_string_member(doc.get(), "sid");
+    json_t* claims = json_object_get(doc.get(), "claims");
+    if (!json_is_object(claims) || s.subject.empty()) return std::nullopt;
+    s.claims = JsonPtr(json_incref(claims));
+    s.id_token = json_string_member(doc.get(), "idt");
+    s.access_token = json_string_member(doc.get(), "at");
+    s.refresh_token = json_string_member(doc.get(), "rt");
+    s.access_token_expires_at = integer_member(doc.get(), "at_exp");
+    s.created_at = integer_member(doc.get(), "iat");
+    s.expires_at = integer_member(doc.get(), "exp");
+    return s;
+}
+
+std::string Session::claim_text(const std::string& name) const {
+    const json_t* v = json_object_get(claims.get(), name.c_str());
+    if (!v || json_is_null(v)) return std::string();
+    if (json_is_string(v)) return json_string_value(v);
+    if (json_is_array(v)) {
+        std::string out;
+        size_t i;
+        json_t* item;
+        json_array_foreach(v, i, item) {
+            if (i) out += ',';
+            out += json_is_string(item) ? std::string(json_string_value(item)) : json_dump(item);
+        }
+        return out;
+    }
+    return json_dump(v);
+}
+
+CookieMap parse_cookie_header(const std::string& header) {
+    CookieMap cookies;
+    size_t pos = 0;
+    while (pos < header.size()) {
+        size_t end = header.find(';', pos);
+        if (end == std::string::npos) end = header.size();
+        std::string pair = header.substr(pos, end - pos);
+        size_t eq = pair.find('=');
+        if (eq != std::string::npos) {
+            size_t b = pair.find_first_not_of(" \t");
+            size_t e = pair.find_last_not_of(" \t", eq - 1);
+            if (b != std::string::npos && e != std::string::npos && b <= e) {
+                std::string name = pair.substr(b, e - b + 1);
+                std::string value = pair.substr(eq + 1);
+                size_t vb = value.find_first_not_of(" \t");
+                size_t ve = value.find_last_not_of(" \t");
+                value = vb == std::string::npos ? std::string() : value.substr(vb, ve - vb + 1);
+                if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+                    value = value.substr(1, value.size() - 2);
+                cookies.emplace(name, value);  // first occurrence wins
+            }
+        }
+        pos = end + 1;
+    }
+    return cookies;
+}
+
+std::string set_cookie_header(const std::string& name, const std::string& value,
+                              const CookieSettings& settings, long max_age) {
+    std::string h = name + "=" + value + "; Path=/";
+    if (max_age == 0)
+        h += "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
+    else if (max_age > 0)
+        h += "; Max-Age=" + std::to_string(max_age);
+    h += "; HttpOnly";
+    // SameSite=None is only honoured on Secure cookies.
+    if (settings.secure || settings.same_site == "None") h += "; Secure";
+    h += "; SameSite=" + settings.same_site;
+    return h;
+}
+
+std::string session_cookie_name(const CookieSettings& settings) { return settings.prefix + "_session"; }
+
+std::vector<std::string> write_session_cookies(const std::string& sealed, const CookieSettings& settings,
+                                               const CookieMap& request_cookies) {
+    const std::string base = session_cookie_name(settings);
+    std::vector<std::string> chunks = split_cookie_chunks(sealed);
+    std::vector<std::string> headers;
+    if (chunks.empty()) return headers;
+    if (chunks.size() == 1) {
+        headers.push_back(set_cookie_header(base, chunks[0], settings, -1));
+    } else {
+        headers.push_back(set_cookie_header(base, kChunkMarker + std::to_string(chunks.size()), settings, -1));
+        for (size_t i = 0; i < chunks.size(); ++i)
+            headers.push_back(set_cookie_header(chunk_name(base, i), chunks[i], settings, -1));
+    }
+    // Delete chunks a larger, earlier session left behind.
+    size_t keep = chunks.size() == 1 ? 0 : chunks.size();
+    for (size_t i = keep; i < kMaxCookieChunks; ++i)
+        if (request_cookies.count(chunk_name(base, i)))
+            headers.push_back(set_cookie_header(chunk_name(base, i), "", settings, 0));
+    return headers;
+}
+
+std::optional<std::string> read_session_cookie(const CookieMap& request_cookies, const CookieSettings& settings) {
+    const std::string base = session_cookie_name(settings);
+    auto it = request_cookies.find(base);
+    if (it == request_cookies.end() || it->second.empty()) return std::nullopt;
+    const std::string& value = it->second;
+    if (value.compare(0, sizeof(kChunkMarker) - 1, kChunkMarker) != 0) return value;
+    long count = std::strtol(value.c_str() + sizeof(kChunkMarker) - 1, nullptr, 10);
+    if (count < 2 || count > static_cast<long>(kMaxCookieChunks)) return std::string();  // opens as garbage
+    std::string joined;
+    for (long i = 0; i < count; ++i) {
+        auto chunk = request_cookies.find(chunk_name(base, static_cast<size_t>(i)));
+        if (chunk == request_cookies.end()) return std::string();  // a missing chunk: undecryptable
+        joined += chunk->second;
+    }
+    return joined;
+}
+
+std::vector<std::string> clear_session_cookies(const CookieMap& request_cookies, const CookieSettings& settings) {
+    const std::string base = session_cookie_name(settings);
+    std::vector<std::string> headers;
+    if (request_cookies.count(base)) headers.push_back(set_cookie_header(base, "", settings, 0));
+    for (size_t i = 0; i < kMaxCookieChunks; ++i)
+        if (request_cookies.count(chunk_name(base, i)))
+            headers.push_back(set_cookie_header(chunk_name(base, i), "", settings, 0));
+    return headers;
+}
+
+SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
+                           const CookieSealer& sealer, const std::string& issuer,
+                           const std::string& client_id, int64_t now, Session* out) {
+    auto sealed = read_session_cookie(request_cookies, settings);
+    if (!sealed) return SessionStatus::Absent;
+    auto plaintext = sealer.open(*sealed, session_cookie_name(settings));
+    if (!plaintext) return SessionStatus::Undecryptable;
+    auto session = Session::from_json(*plaintext);
+    if (!session) return SessionStatus::Malformed;
+    if (session->issuer != issuer || session->client_id != client_id) return SessionStatus::WrongClient;
+    if (session->expires_at != 0 && now >= session->expires_at) return SessionStatus::Expired;
+    *out = std::move(*session);
+    return SessionStatus::Ok;
+}
+
+std::vector<std::string> seal_session(const Session& session, const CookieSettings& settings,
+                                      const CookieSealer& sealer, const CookieMap& request_cookies) {
+    std::string sealed = sealer.seal(session.to_json(), session_cookie_name(settings));
+    if (sealed.empty()) return {};
+    return write_session_cookies(sealed, settings, request_cookies);
+}
+
+}  // namespace ssoauth

@@ -1,0 +1,82 @@
+// The session model and its cookies. A session is what the module proved at
+// sign-in (validated claims, tokens, lifetimes), sealed into HttpOnly cookies.
+// Opening it is the whole per-request cost: one AEAD open and one JSON parse.
+#pragma once
+
+#include "core/cookie_seal.h"
+#include "core/json.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ssoauth {
+
+struct Session {
+    std::string issuer;
+    std::string client_id;
+    std::string subject;                 // the id_token's sub
+    std::string sid;                     // the provider session id, when the id_token has one
+    JsonPtr claims;                      // id_token claims merged with userinfo (object)
+    std::string id_token;
+    std::string access_token;
+    std::string refresh_token;
+    int64_t access_token_expires_at = 0; // 0: unknown
+    int64_t created_at = 0;
+    int64_t expires_at = 0;              // the session's absolute end (max age)
+
+    std::string to_json() const;
+    static std::optional<Session> from_json(const std::string& text);
+    // A claim as text: strings as they are, arrays joined with ',', others as JSON. "" when absent.
+    std::string claim_text(const std::string& name) const;
+};
+
+enum class SessionStatus {
+    Ok,
+    Absent,         // no session cookie at all
+    Undecryptable,  // tampered, truncated, or sealed under an unlisted passphrase
+    Malformed,      // opened, but not a session document
+    WrongClient,    // sealed for another issuer or client id
+    Expired,        // past its max age
+};
+const char* session_status_name(SessionStatus);
+
+// ---- cookies ----
+using CookieMap = std::map<std::string, std::string>;
+
+// Parses a Cookie request header ("a=1; b=2"). The first occurrence of a name wins.
+CookieMap parse_cookie_header(const std::string& header);
+
+struct CookieSettings {
+    std::string prefix = "ssoauth";
+    bool secure = false;
+    std::string same_site = "Lax";  // Lax, Strict or None
+};
+
+// A Set-Cookie value. max_age < 0: a browser-session cookie; 0: delete it.
+std::string set_cookie_header(const std::string& name, const std::string& value,
+                              const CookieSettings& settings, long max_age);
+
+std::string session_cookie_name(const CookieSettings& settings);
+
+// The Set-Cookie values that store `sealed` (chunked when large) and remove any
+// stale chunk the browser still holds. Empty if the value needs too many chunks.
+std::vector<std::string> write_session_cookies(const std::string& sealed, const CookieSettings& settings,
+                                               const CookieMap& request_cookies);
+// The sealed value reassembled from the request's cookies, if there is one.
+std::optional<std::string> read_session_cookie(const CookieMap& request_cookies, const CookieSettings& settings);
+// The Set-Cookie values that delete every session cookie and chunk the request holds.
+std::vector<std::string> clear_session_cookies(const CookieMap& request_cookies, const CookieSettings& settings);
+
+// Opens and checks the session in the request's cookies.
+SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
+                           const CookieSealer& sealer, const std::string& issuer,
+                           const std::string& client_id, int64_t now, Session* out);
+
+// Seals the session and returns its Set-Cookie values (empty when too large).
+std::vector<std::string> seal_session(const Session& session, const CookieSettings& settings,
+                                      const CookieSealer& sealer, const CookieMap& request_cookies);
+
+}  // namespace ssoauth

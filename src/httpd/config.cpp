@@ -1,0 +1,318 @@
+#include "httpd/config.h"
+
+#include <apr_file_io.h>
+#include <apr_uri.h>
+
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace ssoauth {
+namespace httpd {
+
+namespace {
+
+constexpr const char* kDefaultEndpointBase = "/api/auth";
+constexpr int kDefaultClockSkew = 60;
+constexpr int kDefaultHttpTimeout = 5;
+
+const char* fail(cmd_parms* cmd, const char* reason) {
+    return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, reason);
+}
+
+bool is_http_url(apr_pool_t* pool, const char* value, bool allow_query) {
+    apr_uri_t uri;
+    if (apr_uri_parse(pool, value, &uri) != APR_SUCCESS || !uri.scheme || !uri.hostname || !*uri.hostname)
+        return false;
+    if (strcasecmp(uri.scheme, "http") != 0 && strcasecmp(uri.scheme, "https") != 0) return false;
+    if (uri.fragment || (!allow_query && uri.query)) return false;
+    return std::strpbrk(value, " \t\r\n") == nullptr;
+}
+
+// "file:<path>" and "env:<NAME>" keep secrets out of httpd.conf.
+const char* resolve_secret(cmd_parms* cmd, const char* value, const char** out) {
+    if (std::strncmp(value, "env:", 4) == 0) {
+        const char* found = std::getenv(value + 4);
+        if (!found || !*found)
+            return apr_psprintf(cmd->pool, "environment variable %s is not set or empty", value + 4);
+        *out = apr_pstrdup(cmd->pool, found);
+        return nullptr;
+    }
+    if (std::strncmp(value, "file:", 5) == 0) {
+        const char* path = ap_server_root_relative(cmd->temp_pool, value + 5);
+        apr_file_t* file = nullptr;
+        char buffer[4097];
+        apr_size_t length = sizeof(buffer) - 1;
+        if (!path || apr_file_open(&file, path, APR_FOPEN_READ, APR_OS_DEFAULT, cmd->temp_pool) != APR_SUCCESS)
+            return apr_psprintf(cmd->pool, "cannot read %s", value + 5);
+        apr_status_t rv = apr_file_read(file, buffer, &length);
+        apr_file_close(file);
+        if (rv != APR_SUCCESS && rv != APR_EOF) return apr_psprintf(cmd->pool, "cannot read %s", value + 5);
+        while (length > 0 && (buffer[length - 1] == '\n' || buffer[length - 1] == '\r')) --length;
+        buffer[length] = '\0';
+        *out = apr_pstrmemdup(cmd->pool, buffer, length);
+        return nullptr;
+    }
+    *out = value;
+    return nullptr;
+}
+
+const char*& string_slot(void* config, cmd_parms* cmd) {
+    return *reinterpret_cast<const char**>(static_cast<char*>(config) + reinterpret_cast<std::size_t>(cmd->info));
+}
+
+const char* set_url(cmd_parms* cmd, void* config, const char* value) {
+    if (!is_http_url(cmd->temp_pool, value, false))
+        return fail(cmd, "must be an absolute http:// or https:// URL without query or fragment");
+    string_slot(config, cmd) = value;
+    return nullptr;
+}
+
+const char* set_nonempty(cmd_parms* cmd, void* config, const char* value) {
+    if (!*value) return fail(cmd, "must not be empty");
+    string_slot(config, cmd) = value;
+    return nullptr;
+}
+
+const char* set_secret(cmd_parms* cmd, void* config, const char* value) {
+    const char* secret = nullptr;
+    if (const char* error = resolve_secret(cmd, value, &secret)) return fail(cmd, error);
+    if (!*secret) return fail(cmd, "must not be empty");
+    static_cast<DirConfig*>(config)->client_secret = secret;
+    return nullptr;
+}
+
+const char* set_token_auth(cmd_parms* cmd, void* config, const char* value) {
+    auto* c = static_cast<DirConfig*>(config);
+    if (!strcasecmp(value, "client_secret_basic")) c->token_auth = static_cast<int>(ClientAuth::ClientSecretBasic);
+    else if (!strcasecmp(value, "client_secret_post")) c->token_auth = static_cast<int>(ClientAuth::ClientSecretPost);
+    else if (!strcasecmp(value, "none")) c->token_auth = static_cast<int>(ClientAuth::None);
+    else return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not one of client_secret_basic, client_secret_post, none", value));
+    return nullptr;
+}
+
+void release_sealer(void* holder) { delete static_cast<std::shared_ptr<const CookieSealer>*>(holder); }
+apr_status_t release_sealer_cleanup(void* holder) {
+    release_sealer(holder);
+    return APR_SUCCESS;
+}
+
+const char* set_passphrases(cmd_parms* cmd, void* config, int argc, char* const argv[]) {
+    if (argc < 1) return fail(cmd, "needs at least one passphrase");
+    std::vector<std::string> passphrases;
+    for (int i = 0; i < argc; ++i) {
+        const char* secret = nullptr;
+        if (const char* error = resolve_secret(cmd, argv[i], &secret)) return fail(cmd, error);
+        passphrases.emplace_back(secret);
+    }
+    std::string error;
+    auto sealer = CookieSealer::create(passphrases, &error);
+    if (!sealer) return fail(cmd, error.c_str());
+    auto* holder = new std::shared_ptr<const CookieSealer>(std::move(sealer));
+    apr_pool_cleanup_register(cmd->pool, holder, release_sealer_cleanup, apr_pool_cleanup_null);
+    static_cast<DirConfig*>(config)->sealer = holder;
+    return nullptr;
+}
+
+const char* set_scope(cmd_parms* cmd, void* config, const char* value) {
+    std::string scopes = std::string(" ") + value + " ";
+    if (scopes.find(" openid ") == std::string::npos) return fail(cmd, "must include 'openid'");
+    static_cast<DirConfig*>(config)->scope = value;
+    return nullptr;
+}
+
+const char* set_endpoint_base(cmd_parms* cmd, void* config, const char* value) {
+    std::string base(value);
+    while (base.size() > 1 && base.back() == '/') base.pop_back();
+    if (base.empty() || base[0] != '/' || base.size() < 2 || base.find_first_of("?#%\\ ") != std::string::npos)
+        return fail(cmd, "must be a path such as /api/auth");
+    static_cast<DirConfig*>(config)->endpoint_base = apr_pstrdup(cmd->pool, base.c_str());
+    return nullptr;
+}
+
+const char* set_cookie_secure(cmd_parms* cmd, void* config, const char* value) {
+    auto* c = static_cast<DirConfig*>(config);
+    if (!strcasecmp(value, "Auto")) c->cookie_secure = kSecureAuto;
+    else if (!strcasecmp(value, "On")) c->cookie_secure = kSecureOn;
+    else if (!strcasecmp(value, "Off")) c->cookie_secure = kSecureOff;
+    else return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not one of Auto, On, Off", value));
+    return nullptr;
+}
+
+const char* set_same_site(cmd_parms* cmd, void* config, const char* value) {
+    auto* c = static_cast<DirConfig*>(config);
+    if (!strcasecmp(value, "Lax")) c->same_site = "Lax";
+    else if (!strcasecmp(value, "Strict")) c->same_site = "Strict";
+    else if (!strcasecmp(value, "None")) c->same_site = "None";
+    else return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not one of Lax, Strict, None", value));
+    return nullptr;
+}
+
+const char* set_cookie_prefix(cmd_parms* cmd, void* config, const char* value) {
+    size_t n = std::strlen(value);
+    if (n == 0 || n > 64 || std::strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != n)
+        return fail(cmd, "must be 1 to 64 characters of A-Z a-z 0-9 _ -");
+    static_cast<DirConfig*>(config)->cookie_prefix = value;
+    return nullptr;
+}
+
+const char* set_error_url(cmd_parms* cmd, void* config, const char* value) {
+    bool path = value[0] == '/' && value[1] != '/' && !std::strpbrk(value, " \t\r\n\\");
+    if (!path && !is_http_url(cmd->temp_pool, value, true))
+        return fail(cmd, "must be a local path (/...) or an absolute http(s) URL");
+    static_cast<DirConfig*>(config)->error_url = value;
+    return nullptr;
+}
+
+const char* parse_seconds(cmd_parms* cmd, const char* value, int low, int high, int* out) {
+    char* end = nullptr;
+    long n = std::strtol(value, &end, 10);
+    if (!*value || *end || n < low || n > high)
+        return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not a whole number of seconds from %d to %d", value, low, high));
+    *out = static_cast<int>(n);
+    return nullptr;
+}
+
+ServerConfig* server_of(cmd_parms* cmd) { return server_config(cmd->server); }
+
+const char* set_clock_skew(cmd_parms* cmd, void*, const char* value) {
+    return parse_seconds(cmd, value, 0, 3600, &server_of(cmd)->clock_skew);
+}
+const char* set_http_timeout(cmd_parms* cmd, void*, const char* value) {
+    return parse_seconds(cmd, value, 1, 300, &server_of(cmd)->http_timeout);
+}
+const char* set_ssl_verify(cmd_parms* cmd, void*, int on) {
+    server_of(cmd)->ssl_verify = on ? 1 : 0;
+    return nullptr;
+}
+const char* set_ca_bundle(cmd_parms* cmd, void*, const char* value) {
+    const char* path = ap_server_root_relative(cmd->pool, value);
+    apr_finfo_t info;
+    if (!path || apr_stat(&info, path, APR_FINFO_TYPE, cmd->temp_pool) != APR_SUCCESS || info.filetype != APR_REG)
+        return fail(cmd, apr_psprintf(cmd->pool, "cannot read the file %s", value));
+    server_of(cmd)->ca_bundle = path;
+    return nullptr;
+}
+
+// httpd's command table stores every setter as `const char* (*)()`.
+template <typename F>
+cmd_func as_cmd(F f) {
+    return reinterpret_cast<cmd_func>(reinterpret_cast<void (*)()>(f));
+}
+
+#define DIR_SLOT(field) reinterpret_cast<void*>(offsetof(DirConfig, field))
+constexpr int kClientContext = RSRC_CONF | ACCESS_CONF;
+
+}  // namespace
+
+
+const command_rec directives[] = {
+    AP_INIT_TAKE1("SSOAuthProvider", as_cmd(set_url), DIR_SLOT(provider), kClientContext,
+                  "The provider's issuer URL; metadata comes from <issuer>/.well-known/openid-configuration"),
+    AP_INIT_TAKE1("SSOAuthClientID", as_cmd(set_nonempty), DIR_SLOT(client_id), kClientContext,
+                  "The OAuth client id registered at the provider"),
+    AP_INIT_TAKE1("SSOAuthClientSecret", as_cmd(set_secret), nullptr, kClientContext,
+                  "The client secret (or file:<path>, env:<NAME>); set for a confidential client"),
+    AP_INIT_TAKE1("SSOAuthTokenEndpointAuth", as_cmd(set_token_auth), nullptr, kClientContext,
+                  "client_secret_basic, client_secret_post or none (default: follows whether a secret is set)"),
+    AP_INIT_TAKE_ARGV("SSOAuthCryptoPassphrase", as_cmd(set_passphrases), nullptr, kClientContext,
+                      "Cookie passphrases (>= 32 bytes each; file:<path>, env:<NAME>): the first seals, all open"),
+    AP_INIT_TAKE1("SSOAuthScope", as_cmd(set_scope), nullptr, kClientContext,
+                  "Scopes to request (default: openid profile email offline_access)"),
+    AP_INIT_TAKE1("SSOAuthEndpointBase", as_cmd(set_endpoint_base), nullptr, kClientContext,
+                  "Path under which the module serves its endpoints (default /api/auth)"),
+    AP_INIT_TAKE1("SSOAuthRedirectURI", as_cmd(set_url), DIR_SLOT(redirect_uri), kClientContext,
+                  "Absolute callback URL, for servers behind a TLS-terminating proxy"),
+    AP_INIT_TAKE1("SSOAuthCookieSecure", as_cmd(set_cookie_secure), nullptr, kClientContext,
+                  "Auto (Secure over https), On or Off"),
+    AP_INIT_TAKE1("SSOAuthCookieSameSite", as_cmd(set_same_site), nullptr, kClientContext,
+                  "Lax (default), Strict or None"),
+    AP_INIT_TAKE1("SSOAuthCookieName", as_cmd(set_cookie_prefix), nullptr, kClientContext,
+                  "Prefix of the module's cookie names (default ssoauth)"),
+    AP_INIT_TAKE1("SSOAuthErrorURL", as_cmd(set_error_url), nullptr, kClientContext,
+                  "Where a failed sign-in is sent, as <url>?error=<code>; unset: a built-in page"),
+    AP_INIT_TAKE1("SSOAuthClockSkew", as_cmd(set_clock_skew), nullptr, RSRC_CONF,
+                  "Allowed clock difference with the provider, in seconds (default 60)"),
+    AP_INIT_TAKE1("SSOAuthHTTPTimeout", as_cmd(set_http_timeout), nullptr, RSRC_CONF,
+                  "Timeout of each call to the provider, in seconds (default 5)"),
+    AP_INIT_FLAG("SSOAuthSSLVerify", as_cmd(set_ssl_verify), nullptr, RSRC_CONF,
+                 "Verify the provider's TLS certificate (default On)"),
+    AP_INIT_TAKE1("SSOAuthCABundle", as_cmd(set_ca_bundle), nullptr, RSRC_CONF,
+                  "A PEM file of CAs to trust for the provider (default: the system's)"),
+    {nullptr, nullptr, nullptr, 0, RAW_ARGS, nullptr},
+};
+
+void* create_dir_config(apr_pool_t* pool, char*) {
+    auto* c = static_cast<DirConfig*>(apr_pcalloc(pool, sizeof(DirConfig)));
+    c->token_auth = kTokenAuthUnset;
+    c->cookie_secure = kSecureUnset;
+    return c;
+}
+
+void* merge_dir_config(apr_pool_t* pool, void* base_v, void* add_v) {
+    auto* base = static_cast<DirConfig*>(base_v);
+    auto* add = static_cast<DirConfig*>(add_v);
+    auto* c = static_cast<DirConfig*>(apr_pcalloc(pool, sizeof(DirConfig)));
+    // The added (more specific) value wins when it was set.
+    c->provider = add->provider ? add->provider : base->provider;
+    c->client_id = add->client_id ? add->client_id : base->client_id;
+    c->client_secret = add->client_secret ? add->client_secret : base->client_secret;
+    c->token_auth = add->token_auth != kTokenAuthUnset ? add->token_auth : base->token_auth;
+    c->sealer = add->sealer ? add->sealer : base->sealer;
+    c->scope = add->scope ? add->scope : base->scope;
+    c->endpoint_base = add->endpoint_base ? add->endpoint_base : base->endpoint_base;
+    c->redirect_uri = add->redirect_uri ? add->redirect_uri : base->redirect_uri;
+    c->cookie_secure = add->cookie_secure != kSecureUnset ? add->cookie_secure : base->cookie_secure;
+    c->same_site = add->same_site ? add->same_site : base->same_site;
+    c->cookie_prefix = add->cookie_prefix ? add->cookie_prefix : base->cookie_prefix;
+    c->error_url = add->error_url ? add->error_url : base->error_url;
+    return c;
+}
+
+void* create_server_config(apr_pool_t* pool, server_rec*) {
+    auto* s = static_cast<ServerConfig*>(apr_pcalloc(pool, sizeof(ServerConfig)));
+    s->clock_skew = -1;
+    s->http_timeout = -1;
+    s->ssl_verify = -1;
+    return s;
+}
+
+void* merge_server_config(apr_pool_t* pool, void* base_v, void* add_v) {
+    auto* base = static_cast<ServerConfig*>(base_v);
+    auto* add = static_cast<ServerConfig*>(add_v);
+    auto* s = static_cast<ServerConfig*>(apr_pcalloc(pool, sizeof(ServerConfig)));
+    s->clock_skew = add->clock_skew != -1 ? add->clock_skew : base->clock_skew;
+    s->http_timeout = add->http_timeout != -1 ? add->http_timeout : base->http_timeout;
+    s->ssl_verify = add->ssl_verify != -1 ? add->ssl_verify : base->ssl_verify;
+    s->ca_bundle = add->ca_bundle ? add->ca_bundle : base->ca_bundle;
+    return s;
+}
+
+std::string endpoint_base(const DirConfig* c) { return c->endpoint_base ? c->endpoint_base : kDefaultEndpointBase; }
+
+ClientAuth token_auth(const DirConfig* c) {
+    if (c->token_auth != kTokenAuthUnset) return static_cast<ClientAuth>(c->token_auth);
+    return c->client_secret ? ClientAuth::ClientSecretBasic : ClientAuth::None;
+}
+
+HttpOptions http_options(const ServerConfig* s) {
+    HttpOptions o;
+    o.timeout_ms = 1000L * (s->http_timeout != -1 ? s->http_timeout : kDefaultHttpTimeout);
+    o.verify_tls = s->ssl_verify != 0;
+    if (s->ca_bundle) o.ca_bundle = s->ca_bundle;
+    return o;
+}
+
+int clock_skew(const ServerConfig* s) { return s->clock_skew != -1 ? s->clock_skew : kDefaultClockSkew; }
+
+std::string missing_settings(const DirConfig* c) {
+    std::string missing;
+    if (!c->provider) missing += " SSOAuthProvider";
+    if (!c->client_id) missing += " SSOAuthClientID";
+    if (!c->sealer) missing += " SSOAuthCryptoPassphrase";
+    return missing.empty() ? missing : "missing" + missing;
+}
+
+}  // namespace httpd
+}  // namespace ssoauth

@@ -1,0 +1,41 @@
+// mod_ssoauth: the module record and hook registration. Everything here points
+// at namespaced C++ in src/httpd/; the protocol itself lives in src/core/.
+#include "core/curl_http_client.h"
+#include "httpd/config.h"
+#include "httpd/handlers.h"
+#include "httpd/log.h"
+
+namespace {
+
+int post_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* s) {
+    if (!ssoauth::curl_global_init_once()) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SSOLOGNO(00003) "libcurl failed to initialise");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+void register_hooks(apr_pool_t*) {
+    // Load-time initialisation of libcurl (not thread-safe, so before any worker).
+    ap_hook_post_config(post_config, nullptr, nullptr, APR_HOOK_MIDDLE);
+    // AuthType SSOAuth: opens the session cookie, or starts a sign-in.
+    ap_hook_check_authn(ssoauth::httpd::check_authn, nullptr, nullptr, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    // <base>/login and <base>/callback, ahead of any other handler (proxy, CGI).
+    ap_hook_handler(ssoauth::httpd::endpoint_handler, nullptr, nullptr, APR_HOOK_REALLY_FIRST);
+}
+
+}  // namespace
+
+extern "C" {
+module AP_MODULE_DECLARE_DATA ssoauth_module = {
+    STANDARD20_MODULE_STUFF,
+    ssoauth::httpd::create_dir_config,    // per-directory config
+    ssoauth::httpd::merge_dir_config,     // merge per-directory
+    ssoauth::httpd::create_server_config, // per-server config
+    ssoauth::httpd::merge_server_config,  // merge per-server
+    ssoauth::httpd::directives,           // the command table
+    register_hooks,                       // hooks
+    AP_MODULE_FLAG_NONE,                  // flags
+};
+}

@@ -1,0 +1,96 @@
+#include "core/pkce.h"
+#include "httpd/request.h"
+
+#include <apr_time.h>
+
+namespace ssoauth {
+namespace httpd {
+
+CookieMap request_cookies(request_rec* r) {
+    CookieMap cookies;
+    // Several Cookie headers may arrive (HTTP/2); each is parsed.
+    apr_table_do(
+        [](void* rec, const char*, const char* value) -> int {
+            for (auto& cookie : parse_cookie_header(value)) static_cast<CookieMap*>(rec)->insert(cookie);
+            return 1;
+        },
+        &cookies, r->headers_in, "Cookie", nullptr);
+    return cookies;
+}
+
+QueryParams request_query(request_rec* r) { return parse_query(r->args ? r->args : ""); }
+
+int64_t request_now(request_rec* r) { return static_cast<int64_t>(apr_time_sec(r->request_time)); }
+
+std::string redirect_uri(request_rec* r, const DirConfig* c) {
+    if (c->redirect_uri) return c->redirect_uri;
+    return ap_construct_url(r->pool, (endpoint_base(c) + "/callback").c_str(), r);
+}
+
+CookieSettings cookie_settings(request_rec* r, const DirConfig* c) {
+    CookieSettings s;
+    if (c->cookie_prefix) s.prefix = c->cookie_prefix;
+    if (c->same_site) s.same_site = c->same_site;
+    switch (c->cookie_secure) {
+        case kSecureOn: s.secure = true; break;
+        case kSecureOff: s.secure = false; break;
+        default:
+            s.secure = !strcasecmp(ap_http_scheme(r), "https") ||
+                       (c->redirect_uri && !strncasecmp(c->redirect_uri, "https:", 6));
+    }
+    return s;
+}
+
+void add_set_cookies(request_rec* r, const std::vector<std::string>& cookies) {
+    // err_headers_out: kept on redirects and error responses too.
+    for (const auto& cookie : cookies) apr_table_add(r->err_headers_out, "Set-Cookie", cookie.c_str());
+}
+
+void set_no_store(request_rec* r) {
+    apr_table_set(r->err_headers_out, "Cache-Control", "no-store");
+    apr_table_set(r->err_headers_out, "Pragma", "no-cache");
+    apr_table_set(r->err_headers_out, "Referrer-Policy", "no-referrer");
+}
+
+bool is_navigation(request_rec* r) {
+    if (r->method_number != M_GET) return false;  // HEAD is M_GET too
+    const char* mode = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
+    if (mode && strcasecmp(mode, "navigate") != 0) return false;
+    if (apr_table_get(r->headers_in, "X-Requested-With")) return false;
+    const char* accept = apr_table_get(r->headers_in, "Accept");
+    if (accept && !ap_strcasestr(accept, "text/html")) return false;
+    return true;
+}
+
+std::string new_request_id() { return random_token(openssl_random(), 9); }
+
+int send_body(request_rec* r, int status, const char* content_type, const std::string& body) {
+    r->status = status;
+    ap_set_content_type(r, content_type);
+    ap_set_content_length(r, static_cast<apr_off_t>(body.size()));
+    if (!r->header_only) ap_rwrite(body.data(), static_cast<int>(body.size()), r);
+    return OK;
+}
+
+int send_redirect(request_rec* r, const std::string& location) {
+    apr_table_set(r->headers_out, "Location", location.c_str());
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+std::string html_escape(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace httpd
+}  // namespace ssoauth

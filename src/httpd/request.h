@@ -1,0 +1,46 @@
+// Translation between a request_rec and the core's plain types: cookies,
+// query parameters, URLs, and the responses the module writes itself.
+#pragma once
+
+#include "core/session.h"
+#include "core/url.h"
+
+#include <string>
+#include <vector>
+
+#include "httpd/config.h"
+
+namespace ssoauth {
+namespace httpd {
+
+CookieMap request_cookies(request_rec* r);
+QueryParams request_query(request_rec* r);
+int64_t request_now(request_rec* r);
+
+// Cookie attributes for this request (Secure: as configured; Auto means on
+// when the request or the configured redirect URI is https).
+CookieSettings cookie_settings(request_rec* r, const DirConfig* c);
+// The callback URL: SSOAuthRedirectURI, else <scheme>://<host><base>/callback.
+std::string redirect_uri(request_rec* r, const DirConfig* c);
+
+void add_set_cookies(request_rec* r, const std::vector<std::string>& cookies);
+// Cache-Control: no-store and Referrer-Policy: no-referrer, for every response
+// that carries or leads to credentials.
+void set_no_store(request_rec* r);
+
+// A browser navigation (as opposed to an XHR/fetch or an API client):
+// GET or HEAD, Sec-Fetch-Mode absent or "navigate", Accept absent or with
+// text/html, no X-Requested-With.
+bool is_navigation(request_rec* r);
+
+// A short random id to correlate an error page with its log line.
+std::string new_request_id();
+
+// Writes a complete response; returns the value the handler returns.
+int send_body(request_rec* r, int status, const char* content_type, const std::string& body);
+int send_redirect(request_rec* r, const std::string& location);
+
+std::string html_escape(const std::string& text);
+
+}  // namespace httpd
+}  // namespace ssoauth
