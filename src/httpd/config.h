@@ -1,0 +1,70 @@
+// mod_ssoauth configuration: per-directory (client-related) and per-server
+// (provider connection) records, their create/merge functions, and the
+// directive table. Values are validated as they are parsed, so a bad one fails
+// `apachectl -t` with the directive's name.
+#pragma once
+
+#include "core/cookie_seal.h"
+#include "core/http_client.h"
+#include "core/login_flow.h"
+
+#include <memory>
+#include <string>
+
+#include "httpd/httpd_api.h"
+
+namespace ssoauth {
+namespace httpd {
+
+enum CookieSecure { kSecureUnset = -1, kSecureAuto = 0, kSecureOn = 1, kSecureOff = 2 };
+enum TokenAuthSetting { kTokenAuthUnset = -1 };  // otherwise a ClientAuth value
+
+// Per-directory (and server/vhost default) settings. Unset: null / -1.
+struct DirConfig {
+    const char* provider;       // SSOAuthProvider (issuer URL)
+    const char* client_id;      // SSOAuthClientID
+    const char* client_secret;  // SSOAuthClientSecret
+    int token_auth;             // SSOAuthTokenEndpointAuth
+    std::shared_ptr<const CookieSealer>* sealer;  // SSOAuthCryptoPassphrase, owned by the config pool
+    const char* scope;          // SSOAuthScope
+    const char* endpoint_base;  // SSOAuthEndpointBase
+    const char* redirect_uri;   // SSOAuthRedirectURI
+    int cookie_secure;          // SSOAuthCookieSecure
+    const char* same_site;      // SSOAuthCookieSameSite
+    const char* cookie_prefix;  // SSOAuthCookieName
+    const char* error_url;      // SSOAuthErrorURL
+};
+
+// Per-server settings: how the provider is reached.
+struct ServerConfig {
+    int clock_skew;        // SSOAuthClockSkew, seconds
+    int http_timeout;      // SSOAuthHTTPTimeout, seconds
+    int ssl_verify;        // SSOAuthSSLVerify
+    const char* ca_bundle; // SSOAuthCABundle
+};
+
+extern const command_rec directives[];
+
+void* create_dir_config(apr_pool_t* pool, char* dir);
+void* merge_dir_config(apr_pool_t* pool, void* base, void* add);
+void* create_server_config(apr_pool_t* pool, server_rec* s);
+void* merge_server_config(apr_pool_t* pool, void* base, void* add);
+
+inline DirConfig* dir_config(request_rec* r) {
+    return static_cast<DirConfig*>(ap_get_module_config(r->per_dir_config, &ssoauth_module));
+}
+inline ServerConfig* server_config(server_rec* s) {
+    return static_cast<ServerConfig*>(ap_get_module_config(s->module_config, &ssoauth_module));
+}
+
+// The effective values, defaults applied.
+std::string endpoint_base(const DirConfig* c);
+ClientAuth token_auth(const DirConfig* c);
+HttpOptions http_options(const ServerConfig* s);
+int clock_skew(const ServerConfig* s);
+// A one-line reason when this location cannot authenticate (missing provider,
+// client id or passphrase), or "" when it can.
+std::string missing_settings(const DirConfig* c);
+
+}  // namespace httpd
+}  // namespace ssoauth
