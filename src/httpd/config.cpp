@@ -1,3 +1,4 @@
+#include "core/claims.h"
 #include "httpd/config.h"
 
 #include <apr_file_io.h>
@@ -165,6 +166,30 @@ const char* set_error_url(cmd_parms* cmd, void* config, const char* value) {
     return nullptr;
 }
 
+const char* set_pass_claims(cmd_parms* cmd, void* config, const char* value) {
+    auto* c = static_cast<DirConfig*>(config);
+    if (!*value || std::strpbrk(value, " \t\r\n:"))
+        return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not a claim name", value));
+    // A context's list replaces the inherited one; its own arguments accumulate.
+    if (!c->pass_claims) c->pass_claims = apr_array_make(cmd->pool, 8, sizeof(const char*));
+    *static_cast<const char**>(apr_array_push(c->pass_claims)) = value;
+    return nullptr;
+}
+
+const char* set_unauth_action(cmd_parms* cmd, void* config, const char* value) {
+    auto* c = static_cast<DirConfig*>(config);
+    if (!strcasecmp(value, "auth")) c->unauth_action = kUnauthAuth;
+    else if (!strcmp(value, "401")) c->unauth_action = kUnauth401;
+    else if (!strcasecmp(value, "pass")) c->unauth_action = kUnauthPass;
+    else return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not one of auth, 401, pass", value));
+    return nullptr;
+}
+
+const char* set_pass_access_token(cmd_parms*, void* config, int on) {
+    static_cast<DirConfig*>(config)->pass_access_token = on ? 1 : 0;
+    return nullptr;
+}
+
 const char* parse_seconds(cmd_parms* cmd, const char* value, int low, int high, int* out) {
     char* end = nullptr;
     long n = std::strtol(value, &end, 10);
@@ -232,6 +257,17 @@ const command_rec directives[] = {
                   "Prefix of the module's cookie names (default ssoauth)"),
     AP_INIT_TAKE1("SSOAuthErrorURL", as_cmd(set_error_url), nullptr, kClientContext,
                   "Where a failed sign-in is sent, as <url>?error=<code>; unset: a built-in page"),
+    AP_INIT_TAKE1("SSOAuthRemoteUserClaim", as_cmd(set_nonempty), DIR_SLOT(remote_user_claim), kClientContext,
+                  "The claim that becomes REMOTE_USER (default sub)"),
+    AP_INIT_ITERATE("SSOAuthPassClaims", as_cmd(set_pass_claims), nullptr, kClientContext,
+                    "Claims passed to the backend as X-SSO-Claim-<name> headers and SSO_CLAIM_<name> variables "
+                    "(default: sub email name email_verified role)"),
+    AP_INIT_FLAG("SSOAuthPassAccessToken", as_cmd(set_pass_access_token), nullptr, kClientContext,
+                 "Pass the access token to the backend as X-SSO-Access-Token (default Off)"),
+    AP_INIT_TAKE1("SSOAuthUnauthAction", as_cmd(set_unauth_action), nullptr, kClientContext,
+                  "Unauthenticated requests: auth (sign in navigations, 401 others), 401, or pass"),
+    AP_INIT_TAKE1("SSOAuthBearerAudience", as_cmd(set_nonempty), DIR_SLOT(bearer_audience), kClientContext,
+                  "The audience a bearer token (AuthType SSOAuthBearer) must carry"),
     AP_INIT_TAKE1("SSOAuthClockSkew", as_cmd(set_clock_skew), nullptr, RSRC_CONF,
                   "Allowed clock difference with the provider, in seconds (default 60)"),
     AP_INIT_TAKE1("SSOAuthHTTPTimeout", as_cmd(set_http_timeout), nullptr, RSRC_CONF,
@@ -247,6 +283,8 @@ void* create_dir_config(apr_pool_t* pool, char*) {
     auto* c = static_cast<DirConfig*>(apr_pcalloc(pool, sizeof(DirConfig)));
     c->token_auth = kTokenAuthUnset;
     c->cookie_secure = kSecureUnset;
+    c->pass_access_token = -1;
+    c->unauth_action = kUnauthUnset;
     return c;
 }
 
@@ -267,6 +305,11 @@ void* merge_dir_config(apr_pool_t* pool, void* base_v, void* add_v) {
     c->same_site = add->same_site ? add->same_site : base->same_site;
     c->cookie_prefix = add->cookie_prefix ? add->cookie_prefix : base->cookie_prefix;
     c->error_url = add->error_url ? add->error_url : base->error_url;
+    c->remote_user_claim = add->remote_user_claim ? add->remote_user_claim : base->remote_user_claim;
+    c->pass_claims = add->pass_claims ? add->pass_claims : base->pass_claims;
+    c->pass_access_token = add->pass_access_token != -1 ? add->pass_access_token : base->pass_access_token;
+    c->unauth_action = add->unauth_action != kUnauthUnset ? add->unauth_action : base->unauth_action;
+    c->bearer_audience = add->bearer_audience ? add->bearer_audience : base->bearer_audience;
     return c;
 }
 
@@ -305,6 +348,13 @@ HttpOptions http_options(const ServerConfig* s) {
 }
 
 int clock_skew(const ServerConfig* s) { return s->clock_skew != -1 ? s->clock_skew : kDefaultClockSkew; }
+
+std::vector<std::string> pass_claims(const DirConfig* c) {
+    if (!c->pass_claims) return default_pass_claims();
+    std::vector<std::string> out;
+    for (int i = 0; i < c->pass_claims->nelts; ++i) out.emplace_back(APR_ARRAY_IDX(c->pass_claims, i, const char*));
+    return out;
+}
 
 std::string missing_settings(const DirConfig* c) {
     std::string missing;

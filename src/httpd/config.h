@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "httpd/httpd_api.h"
 
@@ -18,6 +19,7 @@ namespace httpd {
 
 enum CookieSecure { kSecureUnset = -1, kSecureAuto = 0, kSecureOn = 1, kSecureOff = 2 };
 enum TokenAuthSetting { kTokenAuthUnset = -1 };  // otherwise a ClientAuth value
+enum UnauthAction { kUnauthUnset = -1, kUnauthAuth = 0, kUnauth401 = 1, kUnauthPass = 2 };
 
 // Per-directory (and server/vhost default) settings. Unset: null / -1.
 struct DirConfig {
@@ -33,6 +35,11 @@ struct DirConfig {
     const char* same_site;      // SSOAuthCookieSameSite
     const char* cookie_prefix;  // SSOAuthCookieName
     const char* error_url;      // SSOAuthErrorURL
+    const char* remote_user_claim;     // SSOAuthRemoteUserClaim
+    apr_array_header_t* pass_claims;   // SSOAuthPassClaims (const char*), null: the default list
+    int pass_access_token;             // SSOAuthPassAccessToken
+    int unauth_action;                 // SSOAuthUnauthAction
+    const char* bearer_audience;       // SSOAuthBearerAudience
 };
 
 // Per-server settings: how the provider is reached.
@@ -62,6 +69,7 @@ std::string endpoint_base(const DirConfig* c);
 ClientAuth token_auth(const DirConfig* c);
 HttpOptions http_options(const ServerConfig* s);
 int clock_skew(const ServerConfig* s);
+std::vector<std::string> pass_claims(const DirConfig* c);
 // A one-line reason when this location cannot authenticate (missing provider,
 // client id or passphrase), or "" when it can.
 std::string missing_settings(const DirConfig* c);

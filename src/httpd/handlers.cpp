@@ -1,3 +1,6 @@
+#include "core/bearer.h"
+#include "core/claim_requirement.h"
+#include "core/claims.h"
 #include "core/login_flow.h"
 #include "core/return_to.h"
 #include "httpd/handlers.h"
@@ -12,8 +15,7 @@ namespace httpd {
 namespace {
 
 const char kAuthType[] = "SSOAuth";
-// Claims passed to CGI as SSO_CLAIM_<name> until SSOAuthPassClaims makes it configurable.
-const char* const kDefaultPassClaims[] = {"sub", "email", "name", "email_verified", "role"};
+const char kBearerAuthType[] = "SSOAuthBearer";
 
 enum class Endpoint { None, Login, Callback };
 
@@ -95,9 +97,13 @@ int begin_sign_in(request_rec* r, const DirConfig* c, const std::string& return_
 }
 
 int unauthenticated(request_rec* r, const DirConfig* c) {
-    if (is_navigation(r) && !r->main)
-        return begin_sign_in(r, c, safe_return_to(r->unparsed_uri ? r->unparsed_uri : "/"));
+    const int action = c->unauth_action == kUnauthUnset ? kUnauthAuth : c->unauth_action;
+    if (action == kUnauthPass) {
+        r->user = const_cast<char*>("");  // through, with no identity
+        return OK;
+    }
     const std::string return_to = safe_return_to(r->unparsed_uri ? r->unparsed_uri : "/");
+    if (action == kUnauthAuth && is_navigation(r) && !r->main) return begin_sign_in(r, c, return_to);
     JsonPtr body(json_object());
     json_object_set_new(body.get(), "error", json_string("unauthenticated"));
     json_object_set_new(body.get(), "login",
@@ -109,18 +115,106 @@ int unauthenticated(request_rec* r, const DirConfig* c) {
     return DONE;
 }
 
-void export_identity(request_rec* r, const Session& session) {
-    for (const char* claim : kDefaultPassClaims) {
-        std::string value = session.claim_text(claim);
-        if (!value.empty())
-            apr_table_set(r->subprocess_env, apr_pstrcat(r->pool, "SSO_CLAIM_", claim, nullptr), value.c_str());
+// The verified claims of this request, for the sso-claim authz provider.
+void remember_claims(request_rec* r, SharedClaims claims) {
+    auto* holder = new SharedClaims(std::move(claims));
+    apr_pool_cleanup_register(
+        r->pool, holder,
+        [](void* p) -> apr_status_t {
+            delete static_cast<SharedClaims*>(p);
+            return APR_SUCCESS;
+        },
+        apr_pool_cleanup_null);
+    ap_set_module_config(r->request_config, &ssoauth_module, holder);
+}
+
+const json_t* remembered_claims(request_rec* r) {
+    auto* holder = static_cast<SharedClaims*>(ap_get_module_config(r->request_config, &ssoauth_module));
+    return holder ? holder->get() : nullptr;
+}
+
+// REMOTE_USER, X-SSO-Claim-* headers and SSO_CLAIM_* variables. The client's
+// own X-SSO-* headers were removed when the request was read.
+int export_identity(request_rec* r, const DirConfig* c, SharedClaims claims, const std::string& access_token) {
+    const char* user_claim = c->remote_user_claim ? c->remote_user_claim : "sub";
+    std::string user = sanitize_header_value(claim_value_text(find_claim(claims.get(), user_claim)));
+    if (user.empty()) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      SSOLOGNO(00022) "the SSOAuthRemoteUserClaim claim '%s' is absent for this user", user_claim);
+        return HTTP_FORBIDDEN;
     }
+    r->user = apr_pstrdup(r->pool, user.c_str());
+    for (const std::string& claim : pass_claims(c)) {
+        const json_t* value = find_claim(claims.get(), claim);
+        if (!value || json_is_null(value)) continue;
+        std::string text = sanitize_header_value(claim_value_text(value));
+        apr_table_set(r->headers_in, claim_header_name(claim).c_str(), text.c_str());
+        apr_table_set(r->subprocess_env, claim_variable_name(claim).c_str(), text.c_str());
+    }
+    if (c->pass_access_token == 1 && !access_token.empty())
+        apr_table_set(r->headers_in, kAccessTokenHeader, access_token.c_str());
+    remember_claims(r, std::move(claims));
+    return OK;
+}
+
+SharedClaims share(JsonPtr claims) {
+    return SharedClaims(claims.release(), [](const json_t* j) { json_decref(const_cast<json_t*>(j)); });
+}
+
+// Failures of bearer mode become HTTP here, and only here.
+int bearer_failure(request_rec* r, const char* error, const std::string& description, int status) {
+    std::string challenge = "Bearer";
+    if (error) challenge += std::string(" error=\"") + error + "\", error_description=\"" + description + "\"";
+    apr_table_set(r->err_headers_out, "WWW-Authenticate", challenge.c_str());
+    set_no_store(r);
+    JsonPtr body(json_object());
+    json_object_set_new(body.get(), "error", json_string(error ? error : "unauthenticated"));
+    if (error) json_object_set_new(body.get(), "error_description", json_string(description.c_str()));
+    send_body(r, status, "application/json", json_dump(body.get()) + "\n");
+    return DONE;
+}
+
+int check_bearer(request_rec* r, const DirConfig* c) {
+    if (!c->provider || !c->bearer_audience) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      SSOLOGNO(00023) "AuthType SSOAuthBearer for %s needs SSOAuthProvider and SSOAuthBearerAudience",
+                      r->uri);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    r->ap_auth_type = const_cast<char*>(kBearerAuthType);
+    const char* header = apr_table_get(r->headers_in, "Authorization");
+    const std::string token = bearer_token_of(header ? header : "");
+    if (token.empty()) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, SSOLOGNO(00024) "no bearer token in the request");
+        return bearer_failure(r, header ? "invalid_request" : nullptr, "a Bearer token is required",
+                              HTTP_UNAUTHORIZED);
+    }
+    SharedClaims claims;
+    bool keys_unavailable = false;
+    std::string detail;
+    auto verifier = bearer_verifier_for(c->provider, c->bearer_audience, http_options(server_config(r->server)),
+                                        clock_skew(server_config(r->server)));
+    TokenStatus status = verifier->verify(token, request_now(r), &claims, &keys_unavailable, &detail);
+    if (keys_unavailable) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      SSOLOGNO(00025) "bearer token cannot be checked: provider %s: %s", c->provider, detail.c_str());
+        return bearer_failure(r, "temporarily_unavailable", "the identity provider cannot be reached",
+                              HTTP_SERVICE_UNAVAILABLE);
+    }
+    if (status != TokenStatus::Ok) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00026) "bearer token rejected: %s",
+                      token_status_name(status));
+        return bearer_failure(r, "invalid_token", token_status_message(status), HTTP_UNAUTHORIZED);
+    }
+    return export_identity(r, c, std::move(claims), token);
 }
 
 int check_authn_impl(request_rec* r) {
     const char* type = ap_auth_type(r);
-    if (!type || strcasecmp(type, kAuthType) != 0) return DECLINED;
+    if (!type) return DECLINED;
     const DirConfig* c = dir_config(r);
+    if (!strcasecmp(type, kBearerAuthType)) return check_bearer(r, c);
+    if (strcasecmp(type, kAuthType) != 0) return DECLINED;
     std::string missing = missing_settings(c);
     if (!missing.empty()) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SSOLOGNO(00020) "AuthType SSOAuth for %s but %s", r->uri,
@@ -138,12 +232,9 @@ int check_authn_impl(request_rec* r) {
     Session session;
     SessionStatus status = open_session(cookies, settings, **c->sealer, c->provider, c->client_id,
                                         request_now(r), &session);
-    if (status == SessionStatus::Ok) {
-        r->user = apr_pstrdup(r->pool, session.subject.c_str());
-        export_identity(r, session);
-        return OK;
-    }
-    if (status != SessionStatus::Absent) {
+    if (status == SessionStatus::Ok) return export_identity(r, c, share(std::move(session.claims)), session.access_token);
+    // Another application's session (same cookie name, another client) is not ours to delete.
+    if (status != SessionStatus::Absent && status != SessionStatus::WrongClient) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, SSOLOGNO(00021) "session cookie not accepted: %s",
                       session_status_name(status));
         add_set_cookies(r, clear_session_cookies(cookies, settings));
@@ -194,6 +285,21 @@ int endpoint_handler_impl(request_rec* r) {
     return endpoint == Endpoint::Login ? login_endpoint(r, c) : callback_endpoint(r, c);
 }
 
+authz_status check_claim_requirement(request_rec* r, const char*, const void* parsed) {
+    const auto* requirements = static_cast<const std::vector<std::shared_ptr<const ClaimRequirement>>*>(parsed);
+    const json_t* claims = remembered_claims(r);
+    if (!r->user || !claims) return AUTHZ_DENIED_NO_USER;
+    for (const auto& requirement : *requirements)
+        if (requirement->matches(claims)) return AUTHZ_GRANTED;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00050) "user %s does not satisfy 'Require sso-claim %s'",
+                  r->user, requirements->empty() ? "" : requirements->front()->text().c_str());
+    const char* type = ap_auth_type(r);
+    if (type && !strcasecmp(type, kBearerAuthType))
+        apr_table_set(r->err_headers_out, "WWW-Authenticate",
+                      "Bearer error=\"insufficient_scope\", error_description=\"a required claim is missing\"");
+    return AUTHZ_DENIED;
+}
+
 // No C++ exception may cross into httpd.
 template <typename F>
 int guarded(request_rec* r, const char* where, F f) {
@@ -210,6 +316,55 @@ int guarded(request_rec* r, const char* where, F f) {
 }  // namespace
 
 int check_authn(request_rec* r) { return guarded(r, "authentication", check_authn_impl); }
+
+int strip_reserved_headers(request_rec* r) {
+    // Every X-SSO-* header (any case, '-' or '_') a client sent is removed
+    // before any handler, CGI or proxy can see it: only the module sets them.
+    std::vector<std::string> names;
+    apr_table_do(
+        [](void* rec, const char* name, const char*) -> int {
+            if (is_reserved_header(name)) static_cast<std::vector<std::string>*>(rec)->push_back(name);
+            return 1;
+        },
+        &names, r->headers_in, nullptr);
+    for (const auto& name : names) {
+        apr_table_unset(r->headers_in, name.c_str());
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00051) "removed client-supplied header %s",
+                      name.c_str());
+    }
+    return DECLINED;
+}
+
+authz_status check_sso_claim(request_rec* r, const char* require_line, const void* parsed) {
+    try {
+        return check_claim_requirement(r, require_line, parsed);
+    } catch (...) {
+        return AUTHZ_GENERAL_ERROR;
+    }
+}
+
+const char* parse_sso_claim(cmd_parms* cmd, const char* require_line, const void** parsed) {
+    auto* requirements = new std::vector<std::shared_ptr<const ClaimRequirement>>();
+    apr_pool_cleanup_register(
+        cmd->pool, requirements,
+        [](void* p) -> apr_status_t {
+            delete static_cast<std::vector<std::shared_ptr<const ClaimRequirement>>*>(p);
+            return APR_SUCCESS;
+        },
+        apr_pool_cleanup_null);
+    const char* line = require_line;
+    while (*line) {
+        const char* word = ap_getword_conf(cmd->temp_pool, &line);
+        if (!*word) break;
+        std::string error;
+        auto requirement = ClaimRequirement::parse(word, &error);
+        if (!requirement) return apr_psprintf(cmd->pool, "Require sso-claim: %s", error.c_str());
+        requirements->push_back(requirement);
+    }
+    if (requirements->empty()) return "Require sso-claim: needs <claim>:<value> or <claim>~<regex>";
+    *parsed = requirements;
+    return nullptr;
+}
 int endpoint_handler(request_rec* r) { return guarded(r, "endpoint", endpoint_handler_impl); }
 
 }  // namespace httpd

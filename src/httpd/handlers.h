@@ -9,6 +9,11 @@ namespace httpd {
 
 int check_authn(request_rec* r);
 int endpoint_handler(request_rec* r);
+// post_read_request: removes every client-supplied X-SSO-* header.
+int strip_reserved_headers(request_rec* r);
+// The `Require sso-claim` authz provider.
+authz_status check_sso_claim(request_rec* r, const char* require_line, const void* parsed);
+const char* parse_sso_claim(cmd_parms* cmd, const char* require_line, const void** parsed);
 
 }  // namespace httpd
 }  // namespace ssoauth

@@ -15,12 +15,22 @@ int post_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* s) {
     return OK;
 }
 
-void register_hooks(apr_pool_t*) {
+const authz_provider sso_claim_provider = {
+    ssoauth::httpd::check_sso_claim,  // check_authorization
+    ssoauth::httpd::parse_sso_claim,  // parse_require_line: once, at configuration time
+};
+
+void register_hooks(apr_pool_t* pool) {
+    // Client-supplied X-SSO-* headers go before anything else sees the request.
+    ap_hook_post_read_request(ssoauth::httpd::strip_reserved_headers, nullptr, nullptr, APR_HOOK_REALLY_FIRST);
     // Load-time initialisation of libcurl (not thread-safe, so before any worker).
     ap_hook_post_config(post_config, nullptr, nullptr, APR_HOOK_MIDDLE);
     // AuthType SSOAuth: opens the session cookie, or starts a sign-in.
     ap_hook_check_authn(ssoauth::httpd::check_authn, nullptr, nullptr, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
+    // Require sso-claim name:value | name~regex
+    ap_register_auth_provider(pool, AUTHZ_PROVIDER_GROUP, "sso-claim", AUTHZ_PROVIDER_VERSION,
+                              &sso_claim_provider, AP_AUTH_INTERNAL_PER_CONF);
     // <base>/login and <base>/callback, ahead of any other handler (proxy, CGI).
     ap_hook_handler(ssoauth::httpd::endpoint_handler, nullptr, nullptr, APR_HOOK_REALLY_FIRST);
 }

@@ -1,0 +1,41 @@
+// Claims to backends: looking a (possibly nested) claim up, turning it into a
+// header or variable value that cannot inject anything, and the names used.
+//
+// Value rule: strings as they are; arrays joined with ','; other JSON values
+// as JSON text. Control characters (0x00-0x1F, 0x7F, so CR and LF) are
+// removed. Non-ASCII text is passed as its UTF-8 bytes; a byte sequence that
+// is not valid UTF-8 is replaced by '?'.
+#pragma once
+
+#include <jansson.h>
+
+#include <string>
+#include <vector>
+
+namespace ssoauth {
+
+// The claim at `path` ("email", or "address.country" for nested objects), or null.
+const json_t* find_claim(const json_t* claims, const std::string& path);
+
+// The text of a claim value per the rule above (before sanitising).
+std::string claim_value_text(const json_t* value);
+
+// Removes control characters and invalid UTF-8 (see above).
+std::string sanitize_header_value(const std::string& value);
+
+// "X-SSO-Claim-<name>", with '_' and '.' in the name written as '-' and any
+// other character outside [A-Za-z0-9-] dropped.
+std::string claim_header_name(const std::string& claim);
+// "SSO_CLAIM_<name>", with '.' and '-' written as '_'.
+std::string claim_variable_name(const std::string& claim);
+
+// True for any header a client might use to impersonate the module's output:
+// a name starting with "X-SSO-" in any letter case, with '-' or '_'.
+bool is_reserved_header(const std::string& name);
+
+constexpr const char* kAccessTokenHeader = "X-SSO-Access-Token";
+
+// The default SSOAuthPassClaims list.
+const std::vector<std::string>& default_pass_claims();
+
+}  // namespace ssoauth
