@@ -11,9 +11,9 @@ JsonPtr json_parse(const std::string& text, std::string* error) {
     return JsonPtr(value);
 }
 
-std::string json_dump(const json_t* value) {
+std::string json_dump(const json_t* value, bool sort_keys) {
     if (!value) return "null";
-    char* text = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    char* text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | (sort_keys ? JSON_SORT_KEYS : JSON_PRESERVE_ORDER));
     if (!text) return "null";
     std::string out(text);
     std::free(text);

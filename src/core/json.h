@@ -16,8 +16,9 @@ using JsonPtr = std::unique_ptr<json_t, JsonDecref>;
 // Parses a JSON text; returns null on any error (the reason goes to *error when given).
 JsonPtr json_parse(const std::string& text, std::string* error = nullptr);
 
-// Compact serialisation with sorted keys (stable output for sealing and tests).
-std::string json_dump(const json_t* value);
+// Compact serialisation, with sorted keys (stable output) unless `sort_keys` is
+// false, which keeps the insertion order (for documents whose key order is a contract).
+std::string json_dump(const json_t* value, bool sort_keys = true);
 
 // The string member `key` of an object, or "" when absent or not a string.
 std::string json_string_member(const json_t* object, const char* key);

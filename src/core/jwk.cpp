@@ -49,6 +49,35 @@ const char* ec_curve_name(cjose_jwk_ec_curve curve) {
     }
 }
 
+// cjose 0.6.2 aborts (assert in its base64 decoder) on some malformed
+// values, so only members already proven to be unpadded base64url reach it,
+// and only the public ones: {kty, kid, n, e} or {kty, kid, crv, x, y}.
+JsonPtr public_members_for_cjose(const json_t* entry, const std::string& kty, std::string* why) {
+    static const char* const kRsa[] = {"n", "e"};
+    static const char* const kEc[] = {"x", "y"};
+    JsonPtr out(json_object());
+    json_object_set_new(out.get(), "kty", json_string(kty.c_str()));
+    if (json_t* kid = json_object_get(entry, "kid")) json_object_set(out.get(), "kid", kid);
+    if (kty == "EC") {
+        const std::string crv = json_string_member(entry, "crv");
+        if (crv != "P-256" && crv != "P-384" && crv != "P-521") {
+            *why = "unsupported EC curve \"" + crv + "\"";
+            return nullptr;
+        }
+        json_object_set_new(out.get(), "crv", json_string(crv.c_str()));
+    }
+    for (const char* name : kty == "RSA" ? kRsa : kEc) {
+        json_t* value = json_object_get(entry, name);
+        if (!json_is_string(value) || json_string_length(value) == 0 ||
+            !base64url_decode(std::string(json_string_value(value), json_string_length(value)))) {
+            *why = std::string(name) + " is not a base64url string";
+            return nullptr;
+        }
+        json_object_set(out.get(), name, value);
+    }
+    return out;
+}
+
 std::string describe(size_t index, const std::string& kid) {
     std::string out = "key #" + std::to_string(index);
     if (!kid.empty()) out += " (kid \"" + kid + "\")";
@@ -192,8 +221,14 @@ std::shared_ptr<const JwkSet> JwkSet::parse(const std::string& json, std::string
             }
             key->bits_ = 256;
         } else if (key->kty_ == "RSA" || key->kty_ == "EC") {
+            std::string why;
+            JsonPtr members = public_members_for_cjose(entry, key->kty_, &why);
+            if (!members) {
+                set->skipped_.push_back(prefix + why);
+                continue;
+            }
             cjose_err err;
-            key->material_->cjose.reset(cjose_jwk_import_json(entry, &err));
+            key->material_->cjose.reset(cjose_jwk_import_json(members.get(), &err));
             if (!key->material_->cjose) {
                 set->skipped_.push_back(prefix + "cjose could not import it: " +
                                         (err.message ? err.message : "unknown error"));

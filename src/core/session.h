@@ -26,6 +26,7 @@ struct Session {
     int64_t access_token_expires_at = 0; // 0: unknown
     int64_t created_at = 0;
     int64_t expires_at = 0;              // the session's absolute end (max age)
+    int64_t last_seen = 0;               // for the inactivity timeout; 0: not tracked
 
     std::string to_json() const;
     static std::optional<Session> from_json(const std::string& text);
@@ -42,6 +43,14 @@ enum class SessionStatus {
     Expired,        // past its max age
 };
 const char* session_status_name(SessionStatus);
+
+// "2026-11-27T15:04:05.000Z" (what JavaScript's toISOString() gives).
+std::string iso8601_utc(int64_t seconds);
+
+// The <base>/session document, keys in this order:
+// {"user":{"id","email","name","role","emailVerified"},"expires":"<ISO 8601>"},
+// or {"user":null} without a session. `role` defaults to "user".
+std::string session_endpoint_json(const Session* session);
 
 // ---- cookies ----
 using CookieMap = std::map<std::string, std::string>;

@@ -158,14 +158,6 @@ const char* set_cookie_prefix(cmd_parms* cmd, void* config, const char* value) {
     return nullptr;
 }
 
-const char* set_error_url(cmd_parms* cmd, void* config, const char* value) {
-    bool path = value[0] == '/' && value[1] != '/' && !std::strpbrk(value, " \t\r\n\\");
-    if (!path && !is_http_url(cmd->temp_pool, value, true))
-        return fail(cmd, "must be a local path (/...) or an absolute http(s) URL");
-    static_cast<DirConfig*>(config)->error_url = value;
-    return nullptr;
-}
-
 const char* set_pass_claims(cmd_parms* cmd, void* config, const char* value) {
     auto* c = static_cast<DirConfig*>(config);
     if (!*value || std::strpbrk(value, " \t\r\n:"))
@@ -199,6 +191,31 @@ const char* parse_seconds(cmd_parms* cmd, const char* value, int low, int high, 
     return nullptr;
 }
 
+// Per-directory whole-second settings; cmd->info is the field's offset.
+const char* set_dir_seconds(cmd_parms* cmd, void* config, const char* value) {
+    int* field = reinterpret_cast<int*>(static_cast<char*>(config) + reinterpret_cast<std::size_t>(cmd->info));
+    const bool is_timeout = !strcasecmp(cmd->cmd->name, "SSOAuthSessionInactivityTimeout");
+    if (is_timeout && !strcasecmp(value, "Off")) {
+        *field = 0;
+        return nullptr;
+    }
+    const bool is_refresh = !strcasecmp(cmd->cmd->name, "SSOAuthRefreshBeforeExpiry");
+    return parse_seconds(cmd, value, is_refresh ? 0 : 60, is_refresh ? 86400 : 366 * 86400, field);
+}
+
+const char* set_local_or_absolute_url(cmd_parms* cmd, void* config, const char* value) {
+    bool path = value[0] == '/' && value[1] != '/' && !std::strpbrk(value, " \t\r\n\\");
+    if (!path && !is_http_url(cmd->temp_pool, value, true))
+        return fail(cmd, "must be a local path (/...) or an absolute http(s) URL");
+    string_slot(config, cmd) = value;
+    return nullptr;
+}
+
+const char* set_revoke_on_signout(cmd_parms*, void* config, int on) {
+    static_cast<DirConfig*>(config)->revoke_on_signout = on ? 1 : 0;
+    return nullptr;
+}
+
 ServerConfig* server_of(cmd_parms* cmd) { return server_config(cmd->server); }
 
 const char* set_clock_skew(cmd_parms* cmd, void*, const char* value) {
@@ -218,6 +235,24 @@ const char* set_ca_bundle(cmd_parms* cmd, void*, const char* value) {
         return fail(cmd, apr_psprintf(cmd->pool, "cannot read the file %s", value));
     server_of(cmd)->ca_bundle = path;
     return nullptr;
+}
+
+// The shared store's size: main server only, fixed for the parent's lifetime
+// until a restart changes it.
+const char* parse_count(cmd_parms* cmd, const char* value, int low, int high, int* out) {
+    if (const char* error = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return error;
+    char* end = nullptr;
+    long n = std::strtol(value, &end, 10);
+    if (!*value || *end || n < low || n > high)
+        return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not a whole number from %d to %d", value, low, high));
+    *out = static_cast<int>(n);
+    return nullptr;
+}
+const char* set_store_entries(cmd_parms* cmd, void*, const char* value) {
+    return parse_count(cmd, value, 16, 1048576, &server_of(cmd)->store_entries);
+}
+const char* set_store_value_bytes(cmd_parms* cmd, void*, const char* value) {
+    return parse_count(cmd, value, 1024, 65536, &server_of(cmd)->store_value_bytes);
 }
 
 // httpd's command table stores every setter as `const char* (*)()`.
@@ -255,7 +290,7 @@ const command_rec directives[] = {
                   "Lax (default), Strict or None"),
     AP_INIT_TAKE1("SSOAuthCookieName", as_cmd(set_cookie_prefix), nullptr, kClientContext,
                   "Prefix of the module's cookie names (default ssoauth)"),
-    AP_INIT_TAKE1("SSOAuthErrorURL", as_cmd(set_error_url), nullptr, kClientContext,
+    AP_INIT_TAKE1("SSOAuthErrorURL", as_cmd(set_local_or_absolute_url), DIR_SLOT(error_url), kClientContext,
                   "Where a failed sign-in is sent, as <url>?error=<code>; unset: a built-in page"),
     AP_INIT_TAKE1("SSOAuthRemoteUserClaim", as_cmd(set_nonempty), DIR_SLOT(remote_user_claim), kClientContext,
                   "The claim that becomes REMOTE_USER (default sub)"),
@@ -268,6 +303,16 @@ const command_rec directives[] = {
                   "Unauthenticated requests: auth (sign in navigations, 401 others), 401, or pass"),
     AP_INIT_TAKE1("SSOAuthBearerAudience", as_cmd(set_nonempty), DIR_SLOT(bearer_audience), kClientContext,
                   "The audience a bearer token (AuthType SSOAuthBearer) must carry"),
+    AP_INIT_TAKE1("SSOAuthRefreshBeforeExpiry", as_cmd(set_dir_seconds), DIR_SLOT(refresh_before), kClientContext,
+                  "Refresh the access token this many seconds before it expires (default 60)"),
+    AP_INIT_TAKE1("SSOAuthPostLogoutRedirect", as_cmd(set_local_or_absolute_url), DIR_SLOT(post_logout_redirect),
+                  kClientContext, "Where the provider sends the browser after sign-out (default /logged-out)"),
+    AP_INIT_FLAG("SSOAuthRevokeOnSignout", as_cmd(set_revoke_on_signout), nullptr, kClientContext,
+                 "Revoke the refresh token at the provider on sign-out (default On)"),
+    AP_INIT_TAKE1("SSOAuthSessionMaxAge", as_cmd(set_dir_seconds), DIR_SLOT(session_max_age), kClientContext,
+                  "A session's absolute lifetime in seconds (default 604800, 7 days)"),
+    AP_INIT_TAKE1("SSOAuthSessionInactivityTimeout", as_cmd(set_dir_seconds), DIR_SLOT(inactivity_timeout),
+                  kClientContext, "End a session idle this many seconds (default Off)"),
     AP_INIT_TAKE1("SSOAuthClockSkew", as_cmd(set_clock_skew), nullptr, RSRC_CONF,
                   "Allowed clock difference with the provider, in seconds (default 60)"),
     AP_INIT_TAKE1("SSOAuthHTTPTimeout", as_cmd(set_http_timeout), nullptr, RSRC_CONF,
@@ -276,6 +321,10 @@ const command_rec directives[] = {
                  "Verify the provider's TLS certificate (default On)"),
     AP_INIT_TAKE1("SSOAuthCABundle", as_cmd(set_ca_bundle), nullptr, RSRC_CONF,
                   "A PEM file of CAs to trust for the provider (default: the system's)"),
+    AP_INIT_TAKE1("SSOAuthSharedStoreEntries", as_cmd(set_store_entries), nullptr, RSRC_CONF,
+                  "Entries in the shared store (refreshes, revoked sessions, logout ids), 16-1048576 (default 1024)"),
+    AP_INIT_TAKE1("SSOAuthSharedStoreValueBytes", as_cmd(set_store_value_bytes), nullptr, RSRC_CONF,
+                  "Largest value in the shared store, in bytes, 1024-65536 (default 8192)"),
     {nullptr, nullptr, nullptr, 0, RAW_ARGS, nullptr},
 };
 
@@ -285,6 +334,10 @@ void* create_dir_config(apr_pool_t* pool, char*) {
     c->cookie_secure = kSecureUnset;
     c->pass_access_token = -1;
     c->unauth_action = kUnauthUnset;
+    c->refresh_before = -1;
+    c->revoke_on_signout = -1;
+    c->session_max_age = -1;
+    c->inactivity_timeout = -1;
     return c;
 }
 
@@ -310,6 +363,11 @@ void* merge_dir_config(apr_pool_t* pool, void* base_v, void* add_v) {
     c->pass_access_token = add->pass_access_token != -1 ? add->pass_access_token : base->pass_access_token;
     c->unauth_action = add->unauth_action != kUnauthUnset ? add->unauth_action : base->unauth_action;
     c->bearer_audience = add->bearer_audience ? add->bearer_audience : base->bearer_audience;
+    c->refresh_before = add->refresh_before != -1 ? add->refresh_before : base->refresh_before;
+    c->post_logout_redirect = add->post_logout_redirect ? add->post_logout_redirect : base->post_logout_redirect;
+    c->revoke_on_signout = add->revoke_on_signout != -1 ? add->revoke_on_signout : base->revoke_on_signout;
+    c->session_max_age = add->session_max_age != -1 ? add->session_max_age : base->session_max_age;
+    c->inactivity_timeout = add->inactivity_timeout != -1 ? add->inactivity_timeout : base->inactivity_timeout;
     return c;
 }
 
@@ -318,6 +376,8 @@ void* create_server_config(apr_pool_t* pool, server_rec*) {
     s->clock_skew = -1;
     s->http_timeout = -1;
     s->ssl_verify = -1;
+    s->store_entries = -1;
+    s->store_value_bytes = -1;
     return s;
 }
 
@@ -329,6 +389,8 @@ void* merge_server_config(apr_pool_t* pool, void* base_v, void* add_v) {
     s->http_timeout = add->http_timeout != -1 ? add->http_timeout : base->http_timeout;
     s->ssl_verify = add->ssl_verify != -1 ? add->ssl_verify : base->ssl_verify;
     s->ca_bundle = add->ca_bundle ? add->ca_bundle : base->ca_bundle;
+    s->store_entries = base->store_entries;  // main server only
+    s->store_value_bytes = base->store_value_bytes;
     return s;
 }
 
@@ -348,6 +410,10 @@ HttpOptions http_options(const ServerConfig* s) {
 }
 
 int clock_skew(const ServerConfig* s) { return s->clock_skew != -1 ? s->clock_skew : kDefaultClockSkew; }
+int shared_store_entries(const ServerConfig* s) { return s->store_entries != -1 ? s->store_entries : 1024; }
+int shared_store_value_bytes(const ServerConfig* s) {
+    return s->store_value_bytes != -1 ? s->store_value_bytes : 8192;
+}
 
 std::vector<std::string> pass_claims(const DirConfig* c) {
     if (!c->pass_claims) return default_pass_claims();
@@ -355,6 +421,14 @@ std::vector<std::string> pass_claims(const DirConfig* c) {
     for (int i = 0; i < c->pass_claims->nelts; ++i) out.emplace_back(APR_ARRAY_IDX(c->pass_claims, i, const char*));
     return out;
 }
+
+int refresh_before(const DirConfig* c) { return c->refresh_before != -1 ? c->refresh_before : 60; }
+std::string post_logout_redirect(const DirConfig* c) {
+    return c->post_logout_redirect ? c->post_logout_redirect : "/logged-out";
+}
+bool revoke_on_signout(const DirConfig* c) { return c->revoke_on_signout != 0; }
+int session_max_age(const DirConfig* c) { return c->session_max_age != -1 ? c->session_max_age : 7 * 86400; }
+int inactivity_timeout(const DirConfig* c) { return c->inactivity_timeout > 0 ? c->inactivity_timeout : 0; }
 
 std::string missing_settings(const DirConfig* c) {
     std::string missing;

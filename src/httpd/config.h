@@ -40,6 +40,11 @@ struct DirConfig {
     int pass_access_token;             // SSOAuthPassAccessToken
     int unauth_action;                 // SSOAuthUnauthAction
     const char* bearer_audience;       // SSOAuthBearerAudience
+    int refresh_before;                // SSOAuthRefreshBeforeExpiry, seconds
+    const char* post_logout_redirect;  // SSOAuthPostLogoutRedirect
+    int revoke_on_signout;             // SSOAuthRevokeOnSignout
+    int session_max_age;               // SSOAuthSessionMaxAge, seconds
+    int inactivity_timeout;            // SSOAuthSessionInactivityTimeout, seconds (0: off)
 };
 
 // Per-server settings: how the provider is reached.
@@ -48,6 +53,8 @@ struct ServerConfig {
     int http_timeout;      // SSOAuthHTTPTimeout, seconds
     int ssl_verify;        // SSOAuthSSLVerify
     const char* ca_bundle; // SSOAuthCABundle
+    int store_entries;     // SSOAuthSharedStoreEntries (main server only)
+    int store_value_bytes; // SSOAuthSharedStoreValueBytes (main server only)
 };
 
 extern const command_rec directives[];
@@ -69,7 +76,14 @@ std::string endpoint_base(const DirConfig* c);
 ClientAuth token_auth(const DirConfig* c);
 HttpOptions http_options(const ServerConfig* s);
 int clock_skew(const ServerConfig* s);
+int shared_store_entries(const ServerConfig* s);
+int shared_store_value_bytes(const ServerConfig* s);
 std::vector<std::string> pass_claims(const DirConfig* c);
+int refresh_before(const DirConfig* c);
+std::string post_logout_redirect(const DirConfig* c);
+bool revoke_on_signout(const DirConfig* c);
+int session_max_age(const DirConfig* c);
+int inactivity_timeout(const DirConfig* c);
 // A one-line reason when this location cannot authenticate (missing provider,
 // client id or passphrase), or "" when it can.
 std::string missing_settings(const DirConfig* c);

@@ -4,6 +4,7 @@
 #include "httpd/config.h"
 #include "httpd/handlers.h"
 #include "httpd/log.h"
+#include "httpd/shm_store.h"
 
 namespace {
 
@@ -25,13 +26,19 @@ void register_hooks(apr_pool_t* pool) {
     ap_hook_post_read_request(ssoauth::httpd::strip_reserved_headers, nullptr, nullptr, APR_HOOK_REALLY_FIRST);
     // Load-time initialisation of libcurl (not thread-safe, so before any worker).
     ap_hook_post_config(post_config, nullptr, nullptr, APR_HOOK_MIDDLE);
+    // The shared store: its mutex type is registered before the config is read
+    // (so `Mutex ... ssoauth-store` works), the shared memory and mutex are
+    // created by the parent, and each child re-opens the mutex.
+    ap_hook_pre_config(ssoauth::httpd::shm_store_pre_config, nullptr, nullptr, APR_HOOK_MIDDLE);
+    ap_hook_post_config(ssoauth::httpd::shm_store_post_config, nullptr, nullptr, APR_HOOK_MIDDLE);
+    ap_hook_child_init(ssoauth::httpd::shm_store_child_init, nullptr, nullptr, APR_HOOK_MIDDLE);
     // AuthType SSOAuth: opens the session cookie, or starts a sign-in.
     ap_hook_check_authn(ssoauth::httpd::check_authn, nullptr, nullptr, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
     // Require sso-claim name:value | name~regex
     ap_register_auth_provider(pool, AUTHZ_PROVIDER_GROUP, "sso-claim", AUTHZ_PROVIDER_VERSION,
                               &sso_claim_provider, AP_AUTH_INTERNAL_PER_CONF);
-    // <base>/login and <base>/callback, ahead of any other handler (proxy, CGI).
+    // The endpoints under SSOAuthEndpointBase, ahead of any other handler (proxy, CGI).
     ap_hook_handler(ssoauth::httpd::endpoint_handler, nullptr, nullptr, APR_HOOK_REALLY_FIRST);
 }
 

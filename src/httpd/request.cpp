@@ -92,5 +92,43 @@ std::string html_escape(const std::string& text) {
     return out;
 }
 
+std::string read_body(request_rec* r, size_t limit, bool* too_large) {
+    *too_large = false;
+    std::string body;
+    if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK || !ap_should_client_block(r)) return body;
+    char buffer[8192];
+    long n;
+    while ((n = ap_get_client_block(r, buffer, sizeof(buffer))) > 0) {
+        if (body.size() + static_cast<size_t>(n) > limit) {
+            *too_large = true;
+            while (ap_get_client_block(r, buffer, sizeof(buffer)) > 0) {
+            }
+            return std::string();
+        }
+        body.append(buffer, static_cast<size_t>(n));
+    }
+    return body;
+}
+
+std::string site_origin(request_rec* r, const DirConfig* c) {
+    std::string url = c->redirect_uri ? c->redirect_uri : ap_construct_url(r->pool, "/", r);
+    size_t scheme_end = url.find("://");
+    size_t path = scheme_end == std::string::npos ? std::string::npos : url.find('/', scheme_end + 3);
+    return path == std::string::npos ? url : url.substr(0, path);
+}
+
+bool is_same_origin(request_rec* r, const DirConfig* c) {
+    const char* origin = apr_table_get(r->headers_in, "Origin");
+    if (origin) return strcasecmp(origin, site_origin(r, c).c_str()) == 0;
+    const char* site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+    return site && !strcasecmp(site, "same-origin");
+}
+
+std::string absolute_url(request_rec* r, const std::string& path_or_url) {
+    if (path_or_url.empty() || path_or_url[0] != '/') return path_or_url;
+    const DirConfig* c = dir_config(r);
+    return site_origin(r, c) + path_or_url;
+}
+
 }  // namespace httpd
 }  // namespace ssoauth

@@ -42,5 +42,17 @@ int send_redirect(request_rec* r, const std::string& location);
 
 std::string html_escape(const std::string& text);
 
+// The request body, up to `limit` bytes (*too_large when there is more).
+std::string read_body(request_rec* r, size_t limit, bool* too_large);
+
+// This site's origin as a browser names it: from SSOAuthRedirectURI when set
+// (a server behind a TLS-terminating proxy), else from the request.
+std::string site_origin(request_rec* r, const DirConfig* c);
+// A POST from this site's own pages: Origin equals site_origin(), or, without
+// Origin, Sec-Fetch-Site is same-origin. Anything else (or neither) is refused.
+bool is_same_origin(request_rec* r, const DirConfig* c);
+// A local path made absolute on this site; an absolute URL is kept.
+std::string absolute_url(request_rec* r, const std::string& path_or_url);
+
 }  // namespace httpd
 }  // namespace ssoauth

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from harness import (CONFIDENTIAL_CLIENT_SECRET, DEMO_EMAIL, DEMO_NAME, PROTECT_DEMO,
-                     PUBLIC_CLIENT_ID, Browser, module_directives)
+                     PUBLIC_CLIENT_ID, Browser)
 
 PASS_A = "passphrase-A-for-rotation-tests-0123456789-abcdef"
 PASS_B = "passphrase-B-for-rotation-tests-0123456789-abcdef"
@@ -324,6 +324,26 @@ def test_provider_error_access_denied(idp, public_httpd, browser):
     assert code_requests(idp) == before
 
 
+def test_provider_error_code_is_sanitized_and_description_not_echoed(idp, public_httpd, browser):
+    first = browser.get(public_httpd.url("/demo/"), follow=False)
+    q = assert_authorize_redirect(first, idp, public_httpd)
+    url = public_httpd.url("/api/auth/callback?" + urlencode(
+        {"error": "access_denied<script>alert(1)</script>", "state": q["state"], "iss": idp.issuer,
+         "error_description": "<b>injected-description</b>"}))
+    r = browser.get(url, follow=False)
+    assert_error_page(r, public_httpd, 403, "access_deniedscriptalert1script")
+    assert "<script>" not in r.text and "injected-description" not in r.text
+
+
+def test_duplicated_state_is_state_mismatch(idp, public_httpd, browser):
+    q, callback = _start_and_login(idp, public_httpd, browser)
+    before = code_requests(idp)
+    r = browser.get(callback + "&state=" + q["state"], follow=False)
+    assert_error_page(r, public_httpd, 400, "state_mismatch")
+    assert "ssoauth_session" not in jar_names(browser)
+    assert code_requests(idp) == before
+
+
 def test_wrong_iss_is_rejected_before_code_exchange(idp, public_httpd, browser):
     q, callback = _start_and_login(idp, public_httpd, browser)
     before = code_requests(idp)
@@ -455,10 +475,11 @@ def test_unsafe_return_to_falls_back_to_root(idp, public_httpd, browser):
         callbacks = [h for h in browser.chain if h.url.startswith(public_httpd.url("/api/auth/callback"))]
         assert len(callbacks) == 1, browser.chain
         assert callbacks[0].status == 302, browser.chain
-        expected = "/%2F/evil.example" if target == "/%2F/evil.example" else "/"
-        assert urlsplit(callbacks[0].location).path + (
-            "" if not urlsplit(callbacks[0].location).query else "?" + urlsplit(callbacks[0].location).query
-        ) == expected, (target, browser.chain)
+        # "/%2F/evil.example" is a local path (its %2F stays encoded), so it is kept.
+        expected = target if target == "/%2F/evil.example" else "/"
+        loc = urlsplit(callbacks[0].location)
+        assert not loc.netloc and urlunsplit(("", "", loc.path, loc.query, "")) == expected, (
+            target, browser.chain)
         assert urlsplit(final.url).netloc == urlsplit(public_httpd.origin).netloc, (target, browser.chain)
 
 

@@ -118,6 +118,25 @@ BOOST_AUTO_TEST_CASE(skips_malformed_and_unsupported_keys_but_keeps_the_rest) {
     BOOST_TEST(set->skipped().size() == 10u);
 }
 
+// cjose 0.6.2 asserts (aborts the process) on such values; found by test/fuzz/jwks_fuzz.cpp.
+BOOST_AUTO_TEST_CASE(skips_key_with_invalid_base64url_member_without_reaching_cjose) {
+    auto set = must_parse(test::jwks({
+        R"({"kty":"RSA","kid":"padded-n","n":"AQAB=AQAB","e":"AQAB"})",
+        R"({"kty":"RSA","kid":"odd-n","n":"AQABA","e":"AQAB"})",
+        R"({"kty":"EC","kid":"bad-x","crv":"P-256","x":"a=b","y":"AQAB"})",
+        R"({"kty":"RSA","kid":"number-e","n":"AQAB","e":65537})",
+    }));
+    BOOST_TEST(set->size() == 0u);
+    BOOST_TEST(set->skipped().size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(imports_only_public_members_ignoring_private_ones) {
+    const std::string rsa = TestKey::shared_rsa().public_jwk();
+    const std::string with_bad_private = rsa.substr(0, rsa.size() - 1) + R"(,"d":"=!not base64","p":7})";
+    auto set = must_parse(test::jwks({with_bad_private}));
+    BOOST_TEST(set->size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(skips_rsa_key_below_2048_bits) {
     auto set = must_parse(test::jwks({TestKey::rsa("rsa-1024", 1024).public_jwk()}));
     BOOST_TEST(set->size() == 0u);

@@ -1,0 +1,73 @@
+#include "core/logout.h"
+
+#include "core/jwt_validator.h"
+
+#include <cstdlib>
+
+namespace ssoauth {
+
+std::string end_session_url(const ProviderMetadata& metadata, const std::string& id_token_hint,
+                            const std::string& post_logout_redirect_uri, const std::string& client_id,
+                            const std::string& state) {
+    if (metadata.end_session_endpoint.empty()) return std::string();
+    std::vector<std::pair<std::string, std::string>> params;
+    if (!id_token_hint.empty()) params.emplace_back("id_token_hint", id_token_hint);
+    if (!post_logout_redirect_uri.empty()) params.emplace_back("post_logout_redirect_uri", post_logout_redirect_uri);
+    if (!client_id.empty()) params.emplace_back("client_id", client_id);
+    if (!state.empty()) params.emplace_back("state", state);
+    return append_query(metadata.end_session_endpoint, form_encode(params));
+}
+
+TokenStatus verify_logout_token(const ClientConfig& client, Provider& provider, const std::string& token,
+                                int64_t now, LogoutEvent* event, bool* keys_unavailable, std::string* detail) {
+    *keys_unavailable = false;
+    Jwt jwt;
+    TokenStatus status = parse_jwt(token, &jwt);
+    if (status != TokenStatus::Ok) return status;
+    std::string error;
+    auto metadata = provider.metadata(now, &error);
+    if (!metadata) {
+        *keys_unavailable = true;
+        if (detail) *detail = error;
+        return TokenStatus::UnknownKid;
+    }
+    LogoutTokenChecks checks;
+    checks.claims.issuer = client.issuer;
+    checks.claims.now = now;
+    checks.claims.skew = client.clock_skew;
+    checks.client_id = client.credentials.client_id;
+    checks.allowed_algs = allowed_signing_algs(*metadata);
+    status = provider.with_keys(
+        metadata->jwks_uri, jwt.kid, now, [&](const JwkSet& keys) { return validate_logout_token(jwt, keys, checks); },
+        keys_unavailable, &error);
+    if (*keys_unavailable && detail) *detail = error;
+    if (status != TokenStatus::Ok) return status;
+    event->sid = json_string_member(jwt.payload.get(), "sid");
+    event->sub = json_string_member(jwt.payload.get(), "sub");
+    event->jti = json_string_member(jwt.payload.get(), "jti");
+    event->iat = static_cast<int64_t>(json_number_value(json_object_get(jwt.payload.get(), "iat")));
+    event->exp = static_cast<int64_t>(json_number_value(json_object_get(jwt.payload.get(), "exp")));
+    return TokenStatus::Ok;
+}
+
+std::string RevocationList::key(const char* kind, const std::string& value) const {
+    return std::string(kind) + issuer_ + " " + value;
+}
+
+bool RevocationList::record(const LogoutEvent& event, int64_t now, int64_t keep_seconds) {
+    if (!event.sid.empty()) return store_.put(key("sid:", event.sid), "1", now + keep_seconds, now);
+    return store_.put(key("sub:", event.sub), std::to_string(event.iat ? event.iat : now), now + keep_seconds, now);
+}
+
+bool RevocationList::first_use_of_jti(const LogoutEvent& event, int64_t now, int64_t skew) {
+    int64_t until = (event.exp > now ? event.exp : now) + skew + 1;
+    return store_.add(key("jti:", event.jti), "1", until, now);
+}
+
+bool RevocationList::is_revoked(const Session& session, int64_t now) {
+    if (!session.sid.empty() && store_.get(key("sid:", session.sid), now)) return true;
+    auto since = store_.get(key("sub:", session.subject), now);
+    return since && session.created_at <= std::strtoll(since->c_str(), nullptr, 10);
+}
+
+}  // namespace ssoauth

@@ -1,0 +1,178 @@
+#include "core/refresh.h"
+
+#include "core/base64url.h"
+#include "core/jwt_validator.h"
+
+#include <openssl/evp.h>
+
+#include <thread>
+
+namespace ssoauth {
+
+namespace {
+
+const char kPending[] = "pending";
+const char kOkPrefix[] = "ok:";
+const char kErrPrefix[] = "err:";
+const char* const kDroppedClaims[] = {"nonce", "at_hash", "c_hash"};
+
+RefreshOutcome fail(RefreshError error, std::string detail) {
+    RefreshOutcome o;
+    o.error = error;
+    o.detail = std::move(detail);
+    return o;
+}
+
+}  // namespace
+
+const char* refresh_error_name(RefreshError error) {
+    switch (error) {
+        case RefreshError::None: return "ok";
+        case RefreshError::NoRefreshToken: return "no_refresh_token";
+        case RefreshError::ProviderUnreachable: return "provider_unreachable";
+        case RefreshError::Refused: return "refresh_refused";
+        case RefreshError::InvalidIdToken: return "invalid_id_token";
+        case RefreshError::SubjectChanged: return "subject_changed";
+        case RefreshError::SessionEnded: return "session_ended";
+        case RefreshError::Busy: return "refresh_busy";
+    }
+    return "refresh_failed";
+}
+
+bool needs_refresh(const Session& session, int64_t now, int64_t before) {
+    return !session.refresh_token.empty() && session.access_token_expires_at != 0 &&
+           now >= session.access_token_expires_at - before;
+}
+
+RefreshOutcome refresh_session(const ClientConfig& client, Provider& provider, const Session& current, int64_t now) {
+    if (current.refresh_token.empty()) return fail(RefreshError::NoRefreshToken, "the session has no refresh token");
+    std::string error;
+    auto metadata = provider.metadata(now, &error);
+    if (!metadata) return fail(RefreshError::ProviderUnreachable, "discovery failed: " + error);
+
+    TokenResult result = provider.tokens().refresh(metadata->token_endpoint, client.credentials, current.refresh_token);
+    if (result.status == TokenCallStatus::Unreachable)
+        return fail(RefreshError::ProviderUnreachable, "token endpoint: " + result.detail);
+    if (result.status != TokenCallStatus::Ok)
+        return fail(RefreshError::Refused, "token endpoint answered " + std::to_string(result.http_status) +
+                                               (result.error.empty() ? "" : " " + result.error) +
+                                               (result.detail.empty() ? "" : ": " + result.detail));
+
+    RefreshOutcome outcome;
+    Session& s = outcome.session;
+    s.issuer = current.issuer;
+    s.client_id = current.client_id;
+    s.subject = current.subject;
+    s.sid = current.sid;
+    s.claims = JsonPtr(json_deep_copy(current.claims.get()));
+    s.id_token = current.id_token;
+    s.created_at = current.created_at;
+    s.expires_at = current.expires_at;
+    s.last_seen = current.last_seen;
+    s.access_token = result.tokens.access_token;
+    s.refresh_token = result.tokens.refresh_token.empty() ? current.refresh_token : result.tokens.refresh_token;
+    s.access_token_expires_at = result.tokens.expires_in >= 0 ? now + result.tokens.expires_in : 0;
+
+    if (!result.tokens.id_token.empty()) {
+        Jwt jwt;
+        TokenStatus status = parse_jwt(result.tokens.id_token, &jwt);
+        if (status == TokenStatus::Ok) {
+            IdTokenChecks checks;
+            checks.claims.issuer = client.issuer;
+            checks.claims.now = now;
+            checks.claims.skew = client.clock_skew;
+            checks.client_id = client.credentials.client_id;
+            checks.access_token = s.access_token;
+            checks.allowed_algs = allowed_signing_algs(*metadata);
+            bool keys_unavailable = false;
+            status = provider.with_keys(
+                metadata->jwks_uri, jwt.kid, now,
+                [&](const JwkSet& keys) { return validate_id_token(jwt, keys, checks); }, &keys_unavailable, &error);
+            if (keys_unavailable) return fail(RefreshError::ProviderUnreachable, "no signing keys: " + error);
+        }
+        if (status != TokenStatus::Ok)
+            return fail(RefreshError::InvalidIdToken, std::string("refreshed id_token rejected: ") +
+                                                          token_status_name(status));
+        if (json_string_member(jwt.payload.get(), "sub") != current.subject)
+            return fail(RefreshError::SubjectChanged, "the refreshed id_token names another subject");
+        const std::string sid = json_string_member(jwt.payload.get(), "sid");
+        if (sid != current.sid)
+            return fail(RefreshError::SessionEnded, current.sid.empty() ? "the refreshed id_token has a sid"
+                                                                        : "the provider session has ended (sid changed)");
+        const char* key;
+        json_t* value;
+        json_object_foreach(jwt.payload.get(), key, value) json_object_set(s.claims.get(), key, value);
+        for (const char* claim : kDroppedClaims) json_object_del(s.claims.get(), claim);
+        s.id_token = result.tokens.id_token;
+    }
+    return outcome;
+}
+
+SingleFlightRefresh::SingleFlightRefresh(SharedStore& store, const CookieSealer& sealer, int64_t grace_seconds,
+                                         std::chrono::milliseconds wait, std::chrono::milliseconds poll, Sleep sleep)
+    : store_(store), sealer_(sealer), grace_(grace_seconds), wait_(wait), poll_(poll), sleep_(std::move(sleep)) {
+    if (!sleep_) sleep_ = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+}
+
+std::string SingleFlightRefresh::key_for(const std::string& refresh_token) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(refresh_token.data(), refresh_token.size(), digest, &length, EVP_sha256(), nullptr);
+    return "rf:" + base64url_encode(digest, length);
+}
+
+RefreshOutcome SingleFlightRefresh::from_stored(const std::string& key, const std::string& value) const {
+    if (value.compare(0, sizeof(kErrPrefix) - 1, kErrPrefix) == 0) {
+        RefreshOutcome o = fail(RefreshError::Refused, "another request's refresh failed: " + value.substr(4));
+        o.reused = true;
+        return o;
+    }
+    auto plain = sealer_.open(value.substr(sizeof(kOkPrefix) - 1), key);
+    auto session = plain ? Session::from_json(*plain) : std::nullopt;
+    if (!session) return fail(RefreshError::Busy, "another request's refresh result does not open");
+    RefreshOutcome o;
+    o.session = std::move(*session);
+    o.reused = true;
+    return o;
+}
+
+RefreshOutcome SingleFlightRefresh::refresh(const ClientConfig& client, Provider& provider, const Session& current,
+                                            int64_t now) {
+    if (current.refresh_token.empty()) return fail(RefreshError::NoRefreshToken, "the session has no refresh token");
+    const std::string key = key_for(current.refresh_token);
+    const auto deadline = std::chrono::steady_clock::now() + wait_;
+    bool lost_race = false;
+    for (;;) {
+        auto value = store_.get(key, now);
+        if (!value) {
+            if (store_.add(key, kPending, now + grace_, now)) break;  // this request does the grant
+            if (lost_race) {
+                // Nothing stored and nothing storable: the store is full. Refresh unguarded
+                // rather than fail; the operator sees the detail in the log.
+                RefreshOutcome outcome = refresh_session(client, provider, current, now);
+                outcome.detail += outcome.detail.empty() ? "" : "; ";
+                outcome.detail += "the shared store is full: refreshed without single-flight";
+                return outcome;
+            }
+            lost_race = true;  // another request may have just added it: read again
+            continue;
+        }
+        if (*value != kPending) return from_stored(key, *value);
+        if (std::chrono::steady_clock::now() >= deadline)
+            return fail(RefreshError::Busy, "waited too long for another request's refresh");
+        sleep_(poll_);
+    }
+
+    RefreshOutcome outcome = refresh_session(client, provider, current, now);
+    if (outcome.ok()) {
+        std::string sealed = sealer_.seal(outcome.session.to_json(), key);
+        if (sealed.empty() || !store_.put(key, kOkPrefix + sealed, now + grace_, now)) store_.remove(key);
+    } else if (outcome.error == RefreshError::ProviderUnreachable) {
+        store_.remove(key);  // nothing was consumed: a later request may try again
+    } else {
+        store_.put(key, kErrPrefix + std::string(refresh_error_name(outcome.error)), now + grace_, now);
+    }
+    return outcome;
+}
+
+}  // namespace ssoauth

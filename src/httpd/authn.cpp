@@ -1,0 +1,217 @@
+// Authentication and authorization hooks: AuthType SSOAuth (session cookie)
+// and SSOAuthBearer (JWT access token), the identity handed to backends,
+// `Require sso-claim`, and the removal of client-supplied X-SSO-* headers.
+#include "core/bearer.h"
+#include "core/claim_requirement.h"
+#include "core/claims.h"
+#include "core/return_to.h"
+#include "httpd/flow.h"
+#include "httpd/handlers.h"
+#include "httpd/log.h"
+#include "httpd/request.h"
+
+namespace ssoauth {
+namespace httpd {
+
+namespace {
+
+const char kAuthType[] = "SSOAuth";
+const char kBearerAuthType[] = "SSOAuthBearer";
+using Requirements = std::vector<std::shared_ptr<const ClaimRequirement>>;
+
+template <typename T>
+void delete_with_pool(apr_pool_t* pool, T* object) {
+    apr_pool_cleanup_register(
+        pool, object,
+        [](void* p) -> apr_status_t {
+            delete static_cast<T*>(p);
+            return APR_SUCCESS;
+        },
+        apr_pool_cleanup_null);
+}
+
+// The verified claims of this request, for the sso-claim authz provider.
+void remember_claims(request_rec* r, SharedClaims claims) {
+    auto* holder = new SharedClaims(std::move(claims));
+    delete_with_pool(r->pool, holder);
+    ap_set_module_config(r->request_config, &ssoauth_module, holder);
+}
+
+const json_t* remembered_claims(request_rec* r) {
+    auto* holder = static_cast<SharedClaims*>(ap_get_module_config(r->request_config, &ssoauth_module));
+    return holder ? holder->get() : nullptr;
+}
+
+SharedClaims share(JsonPtr claims) {
+    return SharedClaims(claims.release(), [](const json_t* j) { json_decref(const_cast<json_t*>(j)); });
+}
+
+// REMOTE_USER, X-SSO-Claim-* headers and SSO_CLAIM_* variables. The client's
+// own X-SSO-* headers were removed when the request was read.
+int export_identity(request_rec* r, const DirConfig* c, SharedClaims claims, const std::string& access_token) {
+    const char* user_claim = c->remote_user_claim ? c->remote_user_claim : "sub";
+    std::string user = sanitize_header_value(claim_value_text(find_claim(claims.get(), user_claim)));
+    if (user.empty()) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      SSOLOGNO(00022) "the SSOAuthRemoteUserClaim claim '%s' is absent for this user", user_claim);
+        return HTTP_FORBIDDEN;
+    }
+    r->user = apr_pstrdup(r->pool, user.c_str());
+    for (const std::string& claim : pass_claims(c)) {
+        const json_t* value = find_claim(claims.get(), claim);
+        if (!value || json_is_null(value)) continue;
+        std::string text = sanitize_header_value(claim_value_text(value));
+        apr_table_set(r->headers_in, claim_header_name(claim).c_str(), text.c_str());
+        apr_table_set(r->subprocess_env, claim_variable_name(claim).c_str(), text.c_str());
+    }
+    if (c->pass_access_token == 1 && !access_token.empty())
+        apr_table_set(r->headers_in, kAccessTokenHeader, access_token.c_str());
+    remember_claims(r, std::move(claims));
+    return OK;
+}
+
+int unauthenticated(request_rec* r, const DirConfig* c) {
+    const int action = c->unauth_action == kUnauthUnset ? kUnauthAuth : c->unauth_action;
+    if (action == kUnauthPass) {
+        r->user = const_cast<char*>("");  // through, with no identity
+        return OK;
+    }
+    if (action == kUnauthAuth && is_navigation(r) && !r->main)
+        return begin_sign_in(r, c, safe_return_to(r->unparsed_uri ? r->unparsed_uri : "/"));
+    return unauthenticated_json(r, c);
+}
+
+// Failures of bearer mode become HTTP here, and only here.
+int bearer_failure(request_rec* r, const char* error, const std::string& description, int status) {
+    std::string challenge = "Bearer";
+    if (error) challenge += std::string(" error=\"") + error + "\", error_description=\"" + description + "\"";
+    apr_table_set(r->err_headers_out, "WWW-Authenticate", challenge.c_str());
+    set_no_store(r);
+    JsonPtr body(json_object());
+    json_object_set_new(body.get(), "error", json_string(error ? error : "unauthenticated"));
+    if (error) json_object_set_new(body.get(), "error_description", json_string(description.c_str()));
+    send_body(r, status, "application/json", json_dump(body.get(), false) + "\n");
+    return DONE;
+}
+
+int check_bearer(request_rec* r, const DirConfig* c) {
+    if (!c->provider || !c->bearer_audience) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      SSOLOGNO(00023) "AuthType SSOAuthBearer for %s needs SSOAuthProvider and SSOAuthBearerAudience",
+                      r->uri);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    r->ap_auth_type = const_cast<char*>(kBearerAuthType);
+    const char* header = apr_table_get(r->headers_in, "Authorization");
+    const std::string token = bearer_token_of(header ? header : "");
+    if (token.empty()) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, SSOLOGNO(00024) "no bearer token in the request");
+        return bearer_failure(r, header ? "invalid_request" : nullptr, "a Bearer token is required",
+                              HTTP_UNAUTHORIZED);
+    }
+    SharedClaims claims;
+    bool keys_unavailable = false;
+    std::string detail;
+    ServerConfig* s = server_config(r->server);
+    auto verifier = bearer_verifier_for(c->provider, c->bearer_audience, http_options(s), clock_skew(s));
+    TokenStatus status = verifier->verify(token, request_now(r), &claims, &keys_unavailable, &detail);
+    if (keys_unavailable) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SSOLOGNO(00025) "bearer token cannot be checked: provider %s: %s",
+                      c->provider, detail.c_str());
+        return bearer_failure(r, "temporarily_unavailable", "the identity provider cannot be reached",
+                              HTTP_SERVICE_UNAVAILABLE);
+    }
+    if (status != TokenStatus::Ok) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00026) "bearer token rejected: %s",
+                      token_status_name(status));
+        return bearer_failure(r, "invalid_token", token_status_message(status), HTTP_UNAUTHORIZED);
+    }
+    return export_identity(r, c, std::move(claims), token);
+}
+
+int check_authn_impl(request_rec* r) {
+    const char* type = ap_auth_type(r);
+    if (!type) return DECLINED;
+    const DirConfig* c = dir_config(r);
+    if (!strcasecmp(type, kBearerAuthType)) return check_bearer(r, c);
+    if (strcasecmp(type, kAuthType) != 0) return DECLINED;
+    std::string missing = missing_settings(c);
+    if (!missing.empty()) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SSOLOGNO(00020) "AuthType SSOAuth for %s but %s", r->uri,
+                      missing.c_str());
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    r->ap_auth_type = const_cast<char*>(kAuthType);
+    // The module's own endpoints answer even inside a protected location.
+    if (is_endpoint(r, c)) {
+        r->user = const_cast<char*>("");
+        return OK;
+    }
+    Session session;
+    if (current_session(r, c, &session) == SessionCheck::Ok)
+        return export_identity(r, c, share(std::move(session.claims)), session.access_token);
+    return unauthenticated(r, c);
+}
+
+authz_status check_claims(request_rec* r, const Requirements& requirements) {
+    const json_t* claims = remembered_claims(r);
+    if (!r->user || !claims) return AUTHZ_DENIED_NO_USER;
+    for (const auto& requirement : requirements)
+        if (requirement->matches(claims)) return AUTHZ_GRANTED;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00050) "user %s does not satisfy 'Require sso-claim %s'",
+                  r->user, requirements.empty() ? "" : requirements.front()->text().c_str());
+    const char* type = ap_auth_type(r);
+    if (type && !strcasecmp(type, kBearerAuthType))
+        apr_table_set(r->err_headers_out, "WWW-Authenticate",
+                      "Bearer error=\"insufficient_scope\", error_description=\"a required claim is missing\"");
+    return AUTHZ_DENIED;
+}
+
+}  // namespace
+
+int check_authn(request_rec* r) { return guarded(r, "authentication", check_authn_impl); }
+
+int strip_reserved_headers(request_rec* r) {
+    // Every X-SSO-* header (any case, '-' or '_') a client sent is removed
+    // before any handler, CGI or proxy can see it: only the module sets them.
+    std::vector<std::string> names;
+    apr_table_do(
+        [](void* rec, const char* name, const char*) -> int {
+            if (is_reserved_header(name)) static_cast<std::vector<std::string>*>(rec)->push_back(name);
+            return 1;
+        },
+        &names, r->headers_in, nullptr);
+    for (const auto& name : names) {
+        apr_table_unset(r->headers_in, name.c_str());
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00051) "removed client-supplied header %s", name.c_str());
+    }
+    return DECLINED;
+}
+
+authz_status check_sso_claim(request_rec* r, const char*, const void* parsed) {
+    try {
+        return check_claims(r, *static_cast<const Requirements*>(parsed));
+    } catch (...) {
+        return AUTHZ_GENERAL_ERROR;
+    }
+}
+
+const char* parse_sso_claim(cmd_parms* cmd, const char* require_line, const void** parsed) {
+    auto* requirements = new Requirements();
+    delete_with_pool(cmd->pool, requirements);
+    const char* line = require_line;
+    while (*line) {
+        const char* word = ap_getword_conf(cmd->temp_pool, &line);
+        if (!*word) break;
+        std::string error;
+        auto requirement = ClaimRequirement::parse(word, &error);
+        if (!requirement) return apr_psprintf(cmd->pool, "Require sso-claim: %s", error.c_str());
+        requirements->push_back(requirement);
+    }
+    if (requirements->empty()) return "Require sso-claim: needs <claim>:<value> or <claim>~<regex>";
+    *parsed = requirements;
+    return nullptr;
+}
+
+}  // namespace httpd
+}  // namespace ssoauth

@@ -1,0 +1,875 @@
+"""Protected resources: what the module hands to backends and what it refuses.
+
+  * claims reach a CGI backend (SSO_CLAIM_*, X-SSO-Claim-*) and a proxied
+    backend (X-SSO-Claim-*, optionally X-SSO-Access-Token);
+  * client-supplied X-SSO-* headers (any case, '-' or '_') never reach a
+    backend, on protected, unprotected, proxied and OPTIONS requests, and on
+    the module's own endpoints, each removal logged as SSOAUTH00051;
+  * `Require sso-claim` (exact, regex, several arguments, RequireAny,
+    RequireAll, booleans, array claims) and its configtest failure;
+  * unauthenticated non-navigation requests get the 401 JSON, never a
+    redirect; SSOAuthUnauthAction 401 and pass;
+  * bearer mode (AuthType SSOAuthBearer) with a real JWT access token from the
+    test IdP, and the forgeries it must reject (expired, wrong audience,
+    tampered, alg none, HS256 signed with the public key, no token);
+  * two applications on one host (cookies ignore the port) do not accept each
+    other's sessions, with the default and with distinct cookie names.
+
+The echo backend is a small Python HTTP server in this process that answers
+every request with the request's headers as JSON and records what it saw.
+"""
+
+import base64
+import hashlib
+import hmac
+import http.server
+import json
+import re
+import secrets
+import socketserver
+import threading
+import time
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+import pytest
+import requests
+
+import harness
+from harness import (CONFIDENTIAL_CLIENT_ID, CONFIDENTIAL_CLIENT_SECRET, DEMO_EMAIL, DEMO_NAME,
+                     DEMO_PASSWORD, PROTECT_DEMO, PUBLIC_CLIENT_ID, Browser, module_directives)
+
+XHR = {"Accept": "application/json", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"}
+
+# The forged values a client tries to smuggle to the backend.
+EVIL = "evil@x"
+FORGED = "forged"
+SPOOF_VARIANTS = [
+    ("X-SSO-Claim-Email", EVIL),
+    ("x-sso-claim-email", EVIL),
+    ("X_SSO_CLAIM_EMAIL", EVIL),
+    ("X-SSO-Access-Token", FORGED),
+    # A claim the demo user does not have, so the module never overwrites it.
+    ("X-SSO-Claim-Role", "admin"),
+    ("x_sso-Claim-role", "admin"),
+]
+FORGED_VALUES = (EVIL, FORGED, "admin")
+
+
+# ---------------------------------------------------------------- helpers
+
+def wait_for_log(httpd, pattern, timeout=3.0):
+    rx = re.compile(pattern, re.M)
+    deadline = time.monotonic() + timeout
+    while True:
+        m = rx.search(httpd.error_log_text())
+        if m or time.monotonic() > deadline:
+            return m
+        time.sleep(0.05)
+
+
+def lower_headers(pairs):
+    """[[name, value], ...] -> {lower name: [values]}"""
+    out = {}
+    for k, v in pairs:
+        out.setdefault(k.lower(), []).append(v)
+    return out
+
+
+def b64u(data):
+    if isinstance(data, str):
+        data = data.encode()
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64u_decode(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def jwt_parts(token):
+    h, p, s = token.split(".")
+    return json.loads(b64u_decode(h)), json.loads(b64u_decode(p)), s
+
+
+def cgi_alias(httpd, path, auth=None, require=None, extra=""):
+    """Serve the CGI demo at `path`/ with an optional <Location> guard."""
+    out = 'Alias %s "%s/cgi-demo"\n' % (path, httpd.root)
+    if auth or require or extra:
+        out += '<Location "%s">\n' % path
+        if auth:
+            out += "    AuthType %s\n" % auth
+        if extra:
+            out += extra.rstrip("\n") + "\n"
+        if require:
+            out += require.rstrip("\n") + "\n"
+        out += "</Location>\n"
+    return out
+
+
+def start_with(httpd_factory, conf_fn, **kw):
+    """An httpd whose extra config needs its own ServerRoot (for Alias)."""
+    httpd = httpd_factory("", start=False, **kw)
+    httpd.extra_conf = conf_fn(httpd)
+    return httpd.start()
+
+
+def demo_json(browser, url, headers=None):
+    r = browser.get(url, follow=False, headers=headers)
+    assert r.status_code == 200, (r.status_code, r.headers, r.text[:500])
+    assert r.headers["Content-Type"].startswith("application/json"), r.headers
+    return r.json()
+
+
+def assert_401_json(resp, path):
+    """The module's answer to an unauthenticated non-navigation request."""
+    assert resp.status_code == 401, (resp.status_code, resp.headers, resp.text[:500])
+    assert "Location" not in resp.headers, resp.headers
+    assert resp.headers["Content-Type"].split(";")[0].strip() == "application/json", resp.headers
+    body = resp.json()
+    assert set(body) == {"error", "login"}, body
+    assert body["error"] == "unauthenticated"
+    assert body["login"].startswith("/api/auth/login?returnTo="), body
+    assert body["login"] == "/api/auth/login?returnTo=" + quote(path, safe=""), body
+    assert parse_qs(urlsplit(body["login"]).query) == {"returnTo": [path]}, body
+    return body
+
+
+def assert_authorize_redirect(resp, idp, client_id=PUBLIC_CLIENT_ID):
+    assert resp.status_code == 302, (resp.status_code, resp.headers, resp.text[:500])
+    loc = resp.headers["Location"]
+    authorize = idp.discovery()["authorization_endpoint"]
+    assert loc.startswith(authorize + "?"), loc
+    q = parse_qs(urlsplit(loc).query)
+    assert q["client_id"] == [client_id], q
+    assert q["response_type"] == ["code"], q
+    return q
+
+
+class Echo:
+    """A local HTTP backend that answers every request with
+    {"method", "path", "headers": [[name, value], ...]} and keeps a list of
+    what it received."""
+
+    def __init__(self):
+        self.seen = []
+        echo = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                record = {"method": self.command, "path": self.path,
+                          "headers": [[k, v] for k, v in self.headers.items()]}
+                echo.seen.append(record)
+                body = json.dumps(record).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            do_GET = do_POST = do_OPTIONS = do_HEAD = do_PUT = do_DELETE = _answer
+
+            def log_message(self, *args):
+                pass
+
+        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def origin(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def last(self, method=None, path_prefix=""):
+        for rec in reversed(self.seen):
+            if (method is None or rec["method"] == method) and rec["path"].startswith(path_prefix):
+                return rec
+        raise AssertionError("the echo backend saw no %s %s*; saw %r" % (method, path_prefix, self.seen))
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def echo():
+    e = Echo()
+    yield e
+    e.stop()
+
+
+def proxy_location(path, echo, auth=None, require=None, extra=""):
+    out = '<Location "%s">\n    ProxyPass "%s/"\n' % (path, echo.origin)
+    if auth:
+        out += "    AuthType %s\n" % auth
+    if extra:
+        out += extra.rstrip("\n") + "\n"
+    if require:
+        out += "    " + require + "\n"
+    out += "</Location>\n"
+    return out
+
+
+# ------------------------------------------------- JWT access tokens, directly
+
+def idp_resource(idp):
+    return idp.url("/api/resource")
+
+
+def fetch_access_token(idp, redirect_uri, resource, client_id=PUBLIC_CLIENT_ID,
+                       scope="openid profile email"):
+    """The authorization-code flow with PKCE, straight against the IdP, with
+    resource= on authorize and token: returns the token response (its
+    access_token is a JWT, typ at+jwt)."""
+    meta = idp.discovery()
+    verifier = secrets.token_urlsafe(48)
+    challenge = b64u(hashlib.sha256(verifier.encode()).digest())
+    query = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
+             "scope": scope, "state": secrets.token_urlsafe(12), "nonce": secrets.token_urlsafe(12),
+             "code_challenge": challenge, "code_challenge_method": "S256", "resource": resource}
+    b = Browser()
+    try:
+        url, _ = b.idp_login(meta["authorization_endpoint"] + "?" + urlencode(query))
+    finally:
+        b.session.close()
+    q = parse_qs(urlsplit(url).query)
+    assert "code" in q, url
+    t = requests.post(meta["token_endpoint"], timeout=15, data={
+        "grant_type": "authorization_code", "code": q["code"][0], "redirect_uri": redirect_uri,
+        "client_id": client_id, "code_verifier": verifier, "resource": resource})
+    assert t.status_code == 200, t.text
+    tokens = t.json()
+    header, payload, _ = jwt_parts(tokens["access_token"])
+    assert header["typ"] == "at+jwt", header
+    assert resource in payload["aud"], payload
+    return tokens
+
+
+@pytest.fixture(scope="module")
+def bearer_token(idp, httpd_ports):
+    """One real JWT access token from the session IdP for this module."""
+    redirect = "http://127.0.0.1:%d/api/auth/callback" % httpd_ports[0]
+    return fetch_access_token(idp, redirect, idp_resource(idp))["access_token"]
+
+
+def bearer(token):
+    return {"Authorization": "Bearer " + token}
+
+
+def assert_invalid_token(resp):
+    assert resp.status_code == 401, (resp.status_code, resp.headers, resp.text[:500])
+    assert "Location" not in resp.headers, resp.headers
+    www = resp.headers.get("WWW-Authenticate", "")
+    assert www.startswith('Bearer error="invalid_token", error_description="'), www
+    assert resp.headers["Content-Type"].split(";")[0].strip() == "application/json", resp.headers
+    body = resp.json()
+    assert body["error"] == "invalid_token", body
+    assert body.get("error_description"), body
+    return body
+
+
+def bearer_conf(idp, echo, audience=None, extra_locations=""):
+    audience = audience or idp_resource(idp)
+    return (module_directives(idp.issuer) + "SSOAuthClockSkew 0\n"
+            + proxy_location("/api/", echo, auth="SSOAuthBearer", require="Require valid-user",
+                             extra="    SSOAuthBearerAudience %s" % audience)
+            + extra_locations)
+
+
+# ================================================================ 1. claims reach backends
+
+@pytest.mark.parametrize("pass_token", [False, True], ids=["no-access-token", "pass-access-token"])
+def test_claims_reach_cgi_and_proxied_backend(idp, httpd_factory, browser, echo, pass_token):
+    extra = "    SSOAuthPassAccessToken On" if pass_token else ""
+    httpd = start_with(httpd_factory, lambda h: (
+        module_directives(idp.issuer) + PROTECT_DEMO
+        + proxy_location("/echo/", echo, auth="SSOAuth", require="Require valid-user", extra=extra)))
+
+    resp, hops = browser.sign_in(httpd.url("/demo/"))
+    assert resp.status_code == 200, (hops, resp.text[:500])
+
+    # CGI: SSO_CLAIM_* variables and X-SSO-Claim-* headers (HTTP_X_SSO_CLAIM_*).
+    body = demo_json(browser, httpd.url("/demo/?format=json"))
+    sub = body["remote_user"]
+    assert sub and body["auth_type"] == "SSOAuth", body
+    assert body["claims"]["sub"] == sub
+    assert body["claims"]["email"] == DEMO_EMAIL
+    assert body["claims"]["name"] == DEMO_NAME
+    assert body["claims"]["email_verified"] == "true", body
+    assert body["claim_headers"]["sub"] == sub
+    assert body["claim_headers"]["email"] == DEMO_EMAIL
+    assert body["claim_headers"]["name"] == DEMO_NAME
+    # email_verified travels as X-SSO-Claim-email-verified.
+    assert body["claim_headers"]["email_verified"] == "true", body
+    assert "role" not in body["claims"] and "role" not in body["claim_headers"], body
+
+    # Proxy: the same claims as request headers.
+    r = browser.get(httpd.url("/echo/hello?x=1"), follow=False)
+    assert r.status_code == 200, (r.status_code, r.text[:500])
+    seen = lower_headers(echo.last("GET", "/hello")["headers"])
+    assert seen["x-sso-claim-email"] == [DEMO_EMAIL], seen
+    assert seen["x-sso-claim-sub"] == [sub], seen
+    assert seen["x-sso-claim-name"] == [DEMO_NAME], seen
+    assert seen["x-sso-claim-email-verified"] == ["true"], seen
+    assert "x-sso-claim-role" not in seen, seen
+    if not pass_token:
+        assert "x-sso-access-token" not in seen, seen
+        return
+    assert len(seen["x-sso-access-token"]) == 1, seen
+    token = seen["x-sso-access-token"][0]
+    assert token and token != FORGED
+    # It is the real access token of the session: the IdP's userinfo accepts it.
+    ui = requests.get(idp.discovery()["userinfo_endpoint"], headers=bearer(token), timeout=10)
+    assert ui.status_code == 200, ui.text
+    assert ui.json()["sub"] == sub and ui.json()["email"] == DEMO_EMAIL
+    # ... and nothing the browser itself receives from the module carries it.
+    page = browser.get(httpd.url("/demo/"), follow=False)
+    assert token not in page.text and token not in str(page.headers)
+    for c in browser.cookies:
+        assert token not in c.value
+
+
+HOSTILE_NAME = "D\u00ebmo \u00dcser \u65e5\u672c\r\nX-Injected: yes\x07\x7f\tend"
+CLEAN_NAME = "D\u00ebmo \u00dcser \u65e5\u672cX-Injected: yesend"
+
+
+def test_claim_values_sanitised_utf8_kept(idp_factory, httpd_factory, httpd_ports, browser, echo):
+    """A user whose name carries CR LF (header injection), BEL, DEL and TAB
+    plus non-ASCII: the backends get it with the control characters removed
+    and the UTF-8 intact, and no extra header appears."""
+    provider = idp_factory(config={"user": {"email": DEMO_EMAIL, "password": DEMO_PASSWORD,
+                                            "name": HOSTILE_NAME}}, name="idp (hostile name)")
+    # The provider really hands out the raw name (so the module is what cleans it).
+    redirect = "http://127.0.0.1:%d/api/auth/callback" % httpd_ports[0]
+    token = fetch_access_token(provider, redirect, idp_resource(provider))["access_token"]
+    ui = requests.get(provider.discovery()["userinfo_endpoint"], headers=bearer(token), timeout=10)
+    assert ui.status_code == 200 and ui.json()["name"] == HOSTILE_NAME, ui.text
+    httpd = start_with(httpd_factory, lambda h: (
+        module_directives(provider.issuer) + PROTECT_DEMO
+        + proxy_location("/echo/", echo, auth="SSOAuth", require="Require valid-user")))
+    resp, hops = browser.sign_in(httpd.url("/demo/"))
+    assert resp.status_code == 200, (hops, resp.text[:500])
+
+    body = demo_json(browser, httpd.url("/demo/?format=json"))
+    assert body["claims"]["name"] == CLEAN_NAME, body
+    assert body["claim_headers"]["name"] == CLEAN_NAME, body
+    assert "injected" not in body["claim_headers"], body
+
+    r = browser.get(httpd.url("/echo/n"), follow=False)
+    assert r.status_code == 200, r.text
+    rec = echo.last("GET", "/n")
+    # http.server decodes header bytes as latin-1; undo that to see the UTF-8.
+    seen = {k.lower(): v.encode("latin-1").decode("utf-8") for k, v in rec["headers"]}
+    assert seen["x-sso-claim-name"] == CLEAN_NAME, rec
+    assert "x-injected" not in seen, rec
+
+
+# ================================================================ 2. spoofed X-SSO-* headers
+
+def test_client_x_sso_headers_never_reach_backends(idp, httpd_factory, browser, echo):
+    httpd = start_with(httpd_factory, lambda h: (
+        module_directives(idp.issuer) + PROTECT_DEMO
+        + cgi_alias(h, "/open-demo")
+        + proxy_location("/echo/", echo, auth="SSOAuth", require="Require valid-user",
+                         extra="    SSOAuthPassAccessToken Off")
+        + proxy_location("/open-echo/", echo)))
+
+    def assert_logged(name):
+        assert wait_for_log(httpd, r"SSOAUTH00051: removed client-supplied header %s$" % re.escape(name)), \
+            "no SSOAUTH00051 line for %s" % name
+
+    def assert_clean_echo(rec, claims=None):
+        seen = lower_headers(rec["headers"])
+        for name, values in seen.items():
+            for v in values:
+                assert v not in FORGED_VALUES, (name, v, rec)
+        sso = {k: v for k, v in seen.items() if k.startswith(("x-sso", "x_sso"))}
+        assert sso == (claims or {}), rec
+
+    # Unauthenticated: unprotected CGI, unprotected proxy (GET and OPTIONS).
+    for name, value in SPOOF_VARIANTS:
+        h = {name: value}
+        body = demo_json(browser, httpd.url("/open-demo/?format=json"), headers=h)
+        assert body["claims"] == {} and body["claim_headers"] == {}, (name, body)
+        assert not body["remote_user"], body
+
+        r = browser.get(httpd.url("/open-echo/p1"), follow=False, headers=h)
+        assert r.status_code == 200, r.text
+        assert_clean_echo(echo.last("GET", "/p1"))
+
+        r = browser.request("OPTIONS", httpd.url("/open-echo/p2"), follow=False, headers=h)
+        assert r.status_code == 200, (r.status_code, r.text[:300])
+        assert_clean_echo(echo.last("OPTIONS", "/p2"))
+        assert_logged(name)
+
+    # The module's own endpoint strips them too (logged; it answers with a redirect).
+    with open(httpd.error_log, "rb") as f:
+        before = len(f.read())
+    r = browser.get(httpd.url("/api/auth/login?returnTo=%2Fdemo%2F"), follow=False,
+                    headers={"X-SSO-Claim-Sub": "attacker"})
+    assert r.status_code == 302, r.status_code
+    time.sleep(0.2)
+    assert "SSOAUTH00051: removed client-supplied header X-SSO-Claim-Sub" in \
+        httpd.error_log.read_bytes()[before:].decode(errors="replace")
+
+    # Signed in: the protected CGI and proxy see the real values only.
+    resp, hops = browser.sign_in(httpd.url("/demo/"))
+    assert resp.status_code == 200, hops
+    for name, value in SPOOF_VARIANTS:
+        h = {name: value}
+        body = demo_json(browser, httpd.url("/demo/?format=json"), headers=h)
+        sub = body["remote_user"]
+        assert body["claims"]["email"] == DEMO_EMAIL, (name, body)
+        assert body["claim_headers"]["email"] == DEMO_EMAIL, (name, body)
+        assert "role" not in body["claims"] and "role" not in body["claim_headers"], (name, body)
+        assert EVIL not in json.dumps(body) and "admin" not in json.dumps(body), (name, body)
+
+        r = browser.get(httpd.url("/echo/p3"), follow=False, headers=h)
+        assert r.status_code == 200, r.text
+        assert_clean_echo(echo.last("GET", "/p3"), claims={
+            "x-sso-claim-sub": [sub], "x-sso-claim-email": [DEMO_EMAIL], "x-sso-claim-name": [DEMO_NAME],
+            "x-sso-claim-email-verified": ["true"]})
+
+        r = browser.request("OPTIONS", httpd.url("/echo/p4"), follow=False, headers=h)
+        assert r.status_code == 200, (r.status_code, r.text[:300])
+        assert_clean_echo(echo.last("OPTIONS", "/p4"), claims={
+            "x-sso-claim-sub": [sub], "x-sso-claim-email": [DEMO_EMAIL], "x-sso-claim-name": [DEMO_NAME],
+            "x-sso-claim-email-verified": ["true"]})
+
+
+def test_all_spoof_variants_in_one_request(idp, httpd_factory, echo):
+    """Several X-SSO-* spellings in one request (as raw header lines, which
+    requests' case-insensitive dict cannot send): every one is removed."""
+    import http.client
+    httpd = start_with(httpd_factory, lambda h: module_directives(idp.issuer) + proxy_location("/open-echo/", echo))
+    conn = http.client.HTTPConnection("127.0.0.1", httpd.port, timeout=10)
+    conn.putrequest("GET", "/open-echo/all")
+    for name, value in SPOOF_VARIANTS + [("X-Sso-Claim-Email", EVIL), ("X-SSO-", EVIL), ("x_sso_", EVIL)]:
+        conn.putheader(name, value)
+    conn.endheaders()
+    resp = conn.getresponse()
+    assert resp.status == 200
+    rec = json.loads(resp.read())
+    conn.close()
+    names = [k.lower() for k, _ in rec["headers"]]
+    assert not [n for n in names if n.replace("_", "-").startswith("x-sso-")], rec
+    assert not [v for _, v in rec["headers"] if v in FORGED_VALUES], rec
+    # httpd merges header lines whose names differ only in case into the
+    # first one (x-sso-claim-email and X-Sso-Claim-Email into X-SSO-Claim-Email).
+    for name in ("X-SSO-Claim-Email", "X_SSO_CLAIM_EMAIL", "X-SSO-Access-Token", "X-SSO-Claim-Role",
+                 "x_sso-Claim-role", "X-SSO-", "x_sso_"):
+        assert wait_for_log(httpd, r"SSOAUTH00051: removed client-supplied header %s$" % re.escape(name)), name
+
+
+# ================================================================ 3. Require sso-claim
+
+REQUIRE_CASES = [
+    # path, Require block, expected status
+    ("/rq/exact", "Require sso-claim email:demo@example.test", 200),
+    ("/rq/exact-deny", "Require sso-claim email:someone@else", 403),
+    ("/rq/regex", r"Require sso-claim email~@example\.test$", 200),
+    ("/rq/regex-deny", r"Require sso-claim email~^admin@", 403),
+    ("/rq/anyof", "Require sso-claim email:nope@x email:demo@example.test", 200),
+    ("/rq/quoted", 'Require sso-claim "name:Demo User"', 200),
+    ("/rq/bool", "Require sso-claim email_verified:true", 200),
+    ("/rq/missing", "Require sso-claim role:admin", 403),
+    ("/rq/requireany", "<RequireAny>\n    Require sso-claim email:nope@x\n"
+                       "    Require sso-claim name~^Demo\n</RequireAny>", 200),
+    ("/rq/requireall", "<RequireAll>\n    Require valid-user\n    Require sso-claim email:demo@example.test\n"
+                       "    Require sso-claim email_verified:false\n</RequireAll>", 403),
+    ("/rq/requireall-ok", "<RequireAll>\n    Require valid-user\n"
+                          "    Require sso-claim email~^demo@ \"name:Demo User\"\n"
+                          "    Require sso-claim email_verified:true\n</RequireAll>", 200),
+]
+
+
+def test_require_sso_claim(idp, httpd_factory, browser):
+    def conf(h):
+        out = module_directives(idp.issuer) + PROTECT_DEMO
+        for path, require, _ in REQUIRE_CASES:
+            out += cgi_alias(h, path, auth="SSOAuth", require=require)
+        return out
+    httpd = start_with(httpd_factory, conf)
+
+    # Not signed in: authentication comes first (401 JSON for XHR, not 403).
+    r = browser.get(httpd.url("/rq/exact-deny/"), follow=False, headers=XHR)
+    assert_401_json(r, "/rq/exact-deny/")
+
+    resp, hops = browser.sign_in(httpd.url("/demo/"))
+    assert resp.status_code == 200, hops
+    sub = demo_json(browser, httpd.url("/demo/?format=json"))["remote_user"]
+
+    results, details = {}, {}
+    for path, require, expected in REQUIRE_CASES:
+        r = browser.get(httpd.url(path + "/?format=json"), follow=False)
+        results[path] = r.status_code
+        details[path] = (r.status_code, r.headers.get("WWW-Authenticate"), r.headers.get("Content-Type"))
+        if r.status_code == 200:
+            assert r.json()["remote_user"] == sub
+        if r.status_code == 403:
+            assert "Location" not in r.headers
+            assert "Bearer" not in r.headers.get("WWW-Authenticate", "")
+    assert results == {p: e for p, _, e in REQUIRE_CASES}, details
+
+    assert wait_for_log(httpd, r"SSOAUTH00050: user %s does not satisfy 'Require sso-claim email:someone@else'"
+                        % re.escape(sub))
+    assert wait_for_log(httpd, r"SSOAUTH00050: user %s does not satisfy 'Require sso-claim email~\^admin@'"
+                        % re.escape(sub))
+    assert wait_for_log(httpd, r"SSOAUTH00050: user %s does not satisfy 'Require sso-claim email_verified:false'"
+                        % re.escape(sub))
+
+
+@pytest.mark.parametrize("require", ["Require sso-claim email~(", "Require sso-claim email~[a-",
+                                     "Require sso-claim emailonly"])
+def test_require_sso_claim_invalid_fails_configtest(idp, httpd_factory, require):
+    httpd = httpd_factory("", start=False)
+    rc, out = httpd.configtest(module_directives(idp.issuer)
+                               + '<Location "/x">\n    AuthType SSOAuth\n    %s\n</Location>\n' % require)
+    assert rc != 0, out
+    assert "sso-claim" in out, out
+    rc, out = httpd.configtest(module_directives(idp.issuer)
+                               + '<Location "/x">\n    AuthType SSOAuth\n    Require sso-claim email~^a(b|c)$\n</Location>\n')
+    assert rc == 0, out
+
+
+# ================================================================ 4. unauthenticated requests
+
+def test_unauthenticated_xhr_gets_401_json_navigation_redirects(idp, httpd_factory, browser):
+    httpd = start_with(httpd_factory, lambda h: (
+        module_directives(idp.issuer) + PROTECT_DEMO
+        + cgi_alias(h, "/only401", auth="SSOAuth", require="Require valid-user",
+                    extra="    SSOAuthUnauthAction 401")
+        + cgi_alias(h, "/passthru", auth="SSOAuth", require="Require valid-user",
+                    extra="    SSOAuthUnauthAction pass")))
+    path = "/demo/?x=1&y=a%2Fb"
+
+    # fetch()/XHR: Sec-Fetch-Mode other than navigate.
+    assert_401_json(browser.get(httpd.url(path), follow=False, headers=XHR), path)
+    assert_401_json(browser.get(httpd.url(path), follow=False,
+                                headers={"Sec-Fetch-Mode": "cors"}), path)
+    # No Sec-Fetch-Mode, but Accept without text/html.
+    assert_401_json(browser.get(httpd.url(path), follow=False,
+                                headers={"Sec-Fetch-Mode": None, "Sec-Fetch-Dest": None,
+                                         "Accept": "application/json"}), path)
+    # X-Requested-With, even with an HTML Accept.
+    assert_401_json(browser.get(httpd.url(path), follow=False,
+                                headers={"X-Requested-With": "XMLHttpRequest"}), path)
+    # A POST, even from a navigating form.
+    assert_401_json(browser.post(httpd.url(path), follow=False, data={"a": "b"}), path)
+    assert_401_json(browser.request("DELETE", httpd.url(path), follow=False), path)
+    # A CORS preflight.
+    assert_401_json(browser.request("OPTIONS", httpd.url(path), follow=False,
+                                    headers={"Sec-Fetch-Mode": "cors", "Origin": "http://127.0.0.1:1",
+                                             "Access-Control-Request-Method": "GET"}), path)
+    # None of those left a state cookie behind (no sign-in was started).
+    assert not [c.name for c in browser.cookies if c.name.startswith("ssoauth_state")], list(browser.cookies)
+
+    # A navigation (GET or HEAD) goes to the provider.
+    assert_authorize_redirect(browser.get(httpd.url(path), follow=False), idp)
+    assert_authorize_redirect(browser.request("HEAD", httpd.url(path), follow=False), idp)
+    # A request with no browser headers at all counts as a navigation too.
+    assert_authorize_redirect(requests.get(httpd.url(path), allow_redirects=False, timeout=10,
+                                           headers={"Accept": None, "User-Agent": None}), idp)
+
+    # SSOAuthUnauthAction 401: even a navigation gets the 401 JSON.
+    assert_401_json(browser.get(httpd.url("/only401/"), follow=False), "/only401/")
+    assert_401_json(browser.get(httpd.url("/only401/?format=json"), follow=False, headers=XHR),
+                    "/only401/?format=json")
+
+    # SSOAuthUnauthAction pass: through, with no identity and no claim headers.
+    body = demo_json(browser, httpd.url("/passthru/?format=json"), headers={"X-SSO-Claim-Email": EVIL})
+    assert not body["remote_user"], body
+    assert body["claims"] == {} and body["claim_headers"] == {}, body
+    body = demo_json(browser, httpd.url("/passthru/?format=json"), headers=XHR)
+    assert not body["remote_user"] and body["claims"] == {}, body
+
+    # Once signed in, the same locations see the identity.
+    resp, hops = browser.sign_in(httpd.url("/demo/"))
+    assert resp.status_code == 200, hops
+    for p in ("/only401/?format=json", "/passthru/?format=json"):
+        body = demo_json(browser, httpd.url(p), headers=XHR)
+        assert body["remote_user"] and body["claims"]["email"] == DEMO_EMAIL, (p, body)
+
+
+# ================================================================ 5. bearer mode
+
+def test_bearer_real_token_accepted_and_claims_passed(idp, httpd_factory, echo, bearer_token):
+    resource = idp_resource(idp)
+    _, payload, _ = jwt_parts(bearer_token)
+    httpd = start_with(httpd_factory, lambda h: bearer_conf(idp, echo, extra_locations=(
+        cgi_alias(h, "/api-cgi", auth="SSOAuthBearer", require="Require valid-user",
+                  extra="    SSOAuthBearerAudience %s" % resource)
+        + proxy_location("/api-aud/", echo, auth="SSOAuthBearer", require="Require sso-claim aud:%s" % resource,
+                         extra="    SSOAuthBearerAudience %s" % resource)
+        + proxy_location("/api-aud-deny/", echo, auth="SSOAuthBearer",
+                         require="Require sso-claim aud:http://127.0.0.1:1/other",
+                         extra="    SSOAuthBearerAudience %s" % resource))))
+
+    for i in range(2):  # the second one comes from the verified-token cache
+        r = requests.get(httpd.url("/api/things/%d" % i), timeout=10,
+                         headers=dict(bearer(bearer_token), **{"X-SSO-Claim-Email": EVIL,
+                                                                "X_SSO_Access_Token": FORGED}))
+        assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
+        # ProxyPass inside <Location /api/> maps /api/things/N to /things/N.
+        seen = lower_headers(echo.last("GET", "/things/%d" % i)["headers"])
+        assert seen["x-sso-claim-sub"] == [payload["sub"]], seen
+        # The access token carries no email: the forged one must not show through.
+        assert "x-sso-claim-email" not in seen, seen
+        assert "x-sso-access-token" not in seen and "x_sso_access_token" not in seen, seen
+        assert seen["authorization"] == ["Bearer " + bearer_token], seen
+
+    # A CGI backend gets REMOTE_USER and the claim variables.
+    r = requests.get(httpd.url("/api-cgi/?format=json"), headers=bearer(bearer_token), timeout=10)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["remote_user"] == payload["sub"] and body["auth_type"] == "SSOAuthBearer", body
+    assert body["claims"]["sub"] == payload["sub"] and body["claim_headers"]["sub"] == payload["sub"], body
+
+    # aud is an array [resource, userinfo URL]: one element matching grants.
+    assert isinstance(payload["aud"], list) and len(payload["aud"]) == 2, payload
+    r = requests.get(httpd.url("/api-aud/x"), headers=bearer(bearer_token), timeout=10)
+    assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
+    r = requests.get(httpd.url("/api-aud-deny/x"), headers=bearer(bearer_token), timeout=10)
+    assert r.status_code == 403, (r.status_code, r.headers, r.text[:300])
+    assert r.headers.get("WWW-Authenticate", "").startswith('Bearer error="insufficient_scope"'), r.headers
+    assert "Location" not in r.headers
+    assert wait_for_log(httpd, r"SSOAUTH00050: user %s does not satisfy 'Require sso-claim aud:http://127\.0\.0\.1:1/other'"
+                        % re.escape(payload["sub"]))
+
+
+def forged_tokens(token, jwks):
+    """(label, token) pairs a bearer endpoint must reject, built from a real token."""
+    header, payload, sig = jwt_parts(token)
+    h64, p64, _ = token.split(".")
+    out = []
+
+    # Tampered: one payload character changed (the sub), signature kept.
+    sub = payload["sub"]
+    evil = dict(payload, sub=("A" if sub[0] != "A" else "B") + sub[1:])
+    out.append(("tampered-sub", "%s.%s.%s" % (h64, b64u(json.dumps(evil, separators=(",", ":"))), sig)))
+    # Tampered in the base64 text itself (one character of the payload).
+    i = len(p64) // 2
+    flipped = p64[:i] + ("A" if p64[i] != "A" else "B") + p64[i + 1:]
+    out.append(("tampered-b64", "%s.%s.%s" % (h64, flipped, sig)))
+    # Signature removed / truncated.
+    out.append(("no-signature", "%s.%s." % (h64, p64)))
+    out.append(("truncated-signature", "%s.%s.%s" % (h64, p64, sig[:-4])))
+
+    # alg none, with and without typ/kid, empty signature.
+    for label, hdr in (("alg-none", {"alg": "none"}),
+                       ("alg-none-typ", {"alg": "none", "typ": "at+jwt", "kid": header.get("kid")}),
+                       ("alg-None", {"alg": "None", "typ": "at+jwt"})):
+        out.append((label, "%s.%s." % (b64u(json.dumps(hdr)), p64)))
+
+    # HS256 "signed" with the provider's public key material as the HMAC secret.
+    key = next(k for k in jwks["keys"] if k.get("kid") == header.get("kid"))
+    hmac_secrets = [("jwk-json", json.dumps(key).encode()),
+                    ("jwk-json-compact", json.dumps(key, separators=(",", ":")).encode()),
+                    ("jwks-json", json.dumps(jwks).encode())]
+    if key["kty"] == "OKP":
+        hmac_secrets.append(("okp-x-raw", b64u_decode(key["x"])))
+        hmac_secrets.append(("okp-x-text", key["x"].encode()))
+    if key["kty"] == "RSA":
+        hmac_secrets.append(("rsa-n-raw", b64u_decode(key["n"])))
+    try:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+        if key["kty"] == "OKP":
+            pub = ed25519.Ed25519PublicKey.from_public_bytes(b64u_decode(key["x"]))
+        else:
+            pub = rsa.RSAPublicNumbers(int.from_bytes(b64u_decode(key["e"]), "big"),
+                                       int.from_bytes(b64u_decode(key["n"]), "big")).public_key()
+        pem = pub.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        der = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        hmac_secrets += [("pem", pem), ("der", der)]
+    except ImportError:
+        pass
+    for alg, digest in (("HS256", hashlib.sha256), ("HS512", hashlib.sha512)):
+        for label, secret in hmac_secrets:
+            for hdr in ({"alg": alg, "typ": "at+jwt", "kid": header["kid"]}, {"alg": alg}):
+                signing_input = "%s.%s" % (b64u(json.dumps(hdr)), p64)
+                mac = hmac.new(secret, signing_input.encode(), digest).digest()
+                out.append(("%s-%s%s" % (alg, label, "" if "kid" in hdr else "-nokid"),
+                            signing_input + "." + b64u(mac)))
+
+    # The real signature, but the header switched to another algorithm.
+    other = dict(header, alg="RS256" if header["alg"] != "RS256" else "PS256")
+    out.append(("alg-switched", "%s.%s.%s" % (b64u(json.dumps(other)), p64, sig)))
+    # Garbage.
+    out.append(("not-a-jwt", "abc"))
+    out.append(("four-parts", token + ".x"))
+    return out
+
+
+@pytest.mark.parametrize("alg", ["EdDSA", "RS256"])
+def test_bearer_rejects_forged_tokens(idp, idp_factory, httpd_factory, httpd_ports, echo, bearer_token, alg):
+    if alg == "EdDSA":
+        provider, token = idp, bearer_token
+    else:
+        provider = idp_factory(alg="RS256", name="idp (RS256)")
+        redirect = "http://127.0.0.1:%d/api/auth/callback" % httpd_ports[0]
+        token = fetch_access_token(provider, redirect, idp_resource(provider))["access_token"]
+    httpd = httpd_factory(bearer_conf(provider, echo))
+    jwks = requests.get(provider.discovery()["jwks_uri"], timeout=10).json()
+
+    # The genuine token works (so every refusal below is about the forgery).
+    r = requests.get(httpd.url("/api/ok"), headers=bearer(token), timeout=10)
+    assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
+
+    accepted = []
+    for label, forged in forged_tokens(token, jwks):
+        n = len(echo.seen)
+        r = requests.get(httpd.url("/api/forged"), headers=bearer(forged), timeout=10)
+        if r.status_code != 401:
+            accepted.append((label, r.status_code))
+            continue
+        assert_invalid_token(r)
+        assert len(echo.seen) == n, label
+    assert accepted == [], accepted
+    assert wait_for_log(httpd, r"SSOAUTH00026: bearer token rejected: jwt_alg_none")
+    assert wait_for_log(httpd, r"SSOAUTH00026: bearer token rejected: jwt_bad_signature")
+
+
+def test_bearer_no_token_and_wrong_audience(idp, httpd_factory, echo, bearer_token):
+    httpd = httpd_factory(bearer_conf(idp, echo, extra_locations=proxy_location(
+        "/api-other/", echo, auth="SSOAuthBearer", require="Require valid-user",
+        extra="    SSOAuthBearerAudience http://127.0.0.1:1/other-api")))
+
+    # No token: a bare challenge, for an API client and for a navigation.
+    for headers in ({}, XHR, Browser.NAV_HEADERS):
+        r = requests.get(httpd.url("/api/x"), headers=headers, timeout=10, allow_redirects=False)
+        assert r.status_code == 401, (r.status_code, r.headers)
+        assert r.headers["WWW-Authenticate"] == "Bearer", r.headers
+        assert "Location" not in r.headers
+        assert r.headers["Content-Type"].split(";")[0].strip() == "application/json"
+    # A POST without a token, and a non-Bearer Authorization header.
+    r = requests.post(httpd.url("/api/x"), data="a=b", timeout=10, allow_redirects=False)
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Bearer"), r.headers
+    r = requests.get(httpd.url("/api/x"), auth=("demo", "pw"), timeout=10, allow_redirects=False)
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Bearer"), r.headers
+    assert "Location" not in r.headers
+    # A session cookie is no substitute for a token (not even a forged one).
+    r = requests.get(httpd.url("/api/x"), headers=Browser.NAV_HEADERS, cookies={"ssoauth_session": "x" * 40},
+                     timeout=10, allow_redirects=False)
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer", r.headers
+
+    # A genuine token for another audience, after it was verified (and
+    # cached) for this one: the cache is per audience.
+    r = requests.get(httpd.url("/api/x"), headers=bearer(bearer_token), timeout=10)
+    assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
+    n = len(echo.seen)
+    for headers in (bearer(bearer_token), dict(Browser.NAV_HEADERS, **bearer(bearer_token))):
+        r = requests.get(httpd.url("/api-other/x"), headers=headers, timeout=10, allow_redirects=False)
+        body = assert_invalid_token(r)
+        assert "audience" in body["error_description"], body
+    assert len(echo.seen) == n
+    assert wait_for_log(httpd, r"SSOAUTH00026: bearer token rejected: jwt_audience_mismatch")
+    # ... while the right audience accepts it.
+    r = requests.get(httpd.url("/api/x"), headers=bearer(bearer_token), timeout=10)
+    assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
+
+
+def test_bearer_expired_token_rejected_even_after_caching(idp_factory, httpd_factory, httpd_ports, echo):
+    provider = idp_factory(access_token_ttl=2, name="idp (ttl 2s)")
+    redirect = "http://127.0.0.1:%d/api/auth/callback" % httpd_ports[0]
+    token = fetch_access_token(provider, redirect, idp_resource(provider))["access_token"]
+    _, payload, _ = jwt_parts(token)
+    assert payload["exp"] - payload["iat"] == 2, payload
+    httpd = httpd_factory(bearer_conf(provider, echo))
+
+    # Still valid: accepted (and cached) ...
+    r = requests.get(httpd.url("/api/early"), headers=bearer(token), timeout=10)
+    if time.time() < payload["exp"]:
+        assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
+    # ... expired (SSOAuthClockSkew 0): refused, although the cache knows it.
+    time.sleep(max(0.0, payload["exp"] - time.time()) + 1.1)
+    n = len(echo.seen)
+    for headers in (bearer(token), dict(Browser.NAV_HEADERS, **bearer(token))):
+        r = requests.get(httpd.url("/api/late"), headers=headers, timeout=10, allow_redirects=False)
+        body = assert_invalid_token(r)
+        assert "expired" in body["error_description"], body
+    assert len(echo.seen) == n
+    assert wait_for_log(httpd, r"SSOAUTH00026: bearer token rejected: jwt_expired")
+
+
+# ================================================================ 6. two applications, one host
+
+def two_apps(idp, httpd_factory, names=(None, None)):
+    apps = []
+    for client, name in zip(("public", "confidential"), names):
+        extra = "SSOAuthCookieName %s" % name if name else ""
+        apps.append(httpd_factory(module_directives(idp.issuer, client=client, extra=extra) + PROTECT_DEMO,
+                                  name="app-%s" % client))
+    return apps
+
+
+def session_cookie_names(resp):
+    return [h.split("=", 1)[0] for h in resp.raw.headers.getlist("Set-Cookie")]
+
+
+def assert_not_accepted(app, browser, idp, client_id):
+    nav = browser.get(app.url("/demo/"), follow=False)
+    assert_authorize_redirect(nav, idp, client_id=client_id)
+    xhr = browser.get(app.url("/demo/?format=json"), follow=False, headers=XHR)
+    assert_401_json(xhr, "/demo/?format=json")
+    return nav, xhr
+
+
+@pytest.mark.parametrize("names", [(None, None), ("app1", "app2")], ids=["default-cookie-name", "app1-app2"])
+def test_two_apps_do_not_share_sessions(idp, httpd_factory, names):
+    browser = Browser()
+    app1, app2 = two_apps(idp, httpd_factory, names)
+    prefix1 = names[0] or "ssoauth"
+    prefix2 = names[1] or "ssoauth"
+
+    resp, hops = browser.sign_in(app1.url("/demo/"))
+    assert resp.status_code == 200, hops
+    sub = demo_json(browser, app1.url("/demo/?format=json"))["remote_user"]
+    assert sub
+    jar_before = {c.name: c.value for c in browser.cookies if c.name.startswith(prefix1 + "_session")}
+    assert jar_before, list(browser.cookies)
+
+    # App 2 on another port of the same host receives app 1's cookies and refuses them.
+    nav, xhr = assert_not_accepted(app2, browser, idp, CONFIDENTIAL_CLIENT_ID)
+    # ... without deleting app 1's session.
+    for r in (nav, xhr):
+        for name in session_cookie_names(r):
+            assert not name.startswith(prefix1 + "_session"), r.raw.headers.getlist("Set-Cookie")
+    assert demo_json(browser, app1.url("/demo/?format=json"))["remote_user"] == sub
+
+    if prefix1 != prefix2:
+        # App 1's sealed session copied under app 2's cookie name(s) is not accepted.
+        for name, value in jar_before.items():
+            browser.cookies.set(prefix2 + name[len(prefix1):], value, domain="127.0.0.1", path="/")
+        assert_not_accepted(app2, browser, idp, CONFIDENTIAL_CLIENT_ID)
+        assert wait_for_log(app2, r"SSOAUTH00021: session cookie not accepted: \w+")
+    # App 1 still works.
+    assert demo_json(browser, app1.url("/demo/?format=json"))["remote_user"] == sub
+    browser.session.close()
+
+
+def test_copied_cookie_rejected_even_for_same_client(idp, httpd_factory):
+    """Same provider, same client, same passphrase, different cookie names:
+    the session is sealed to its cookie name, so a copy under the other
+    name does not open."""
+    browser = Browser()
+    app1 = httpd_factory(module_directives(idp.issuer, extra="SSOAuthCookieName app1") + PROTECT_DEMO)
+    app2 = httpd_factory(module_directives(idp.issuer, extra="SSOAuthCookieName app2") + PROTECT_DEMO)
+    resp, hops = browser.sign_in(app1.url("/demo/"))
+    assert resp.status_code == 200, hops
+    copied = {c.name: c.value for c in browser.cookies if c.name.startswith("app1_session")}
+    assert copied
+    for name, value in copied.items():
+        browser.cookies.set("app2" + name[len("app1"):], value, domain="127.0.0.1", path="/")
+    assert_not_accepted(app2, browser, idp, PUBLIC_CLIENT_ID)
+    assert wait_for_log(app2, r"SSOAUTH00021: session cookie not accepted: undecryptable")
+    browser.session.close()
