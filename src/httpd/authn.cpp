@@ -30,27 +30,82 @@ void delete_with_pool(apr_pool_t* pool, T* object) {
         apr_pool_cleanup_null);
 }
 
-// The verified claims of this request, for the sso-claim authz provider.
-void remember_claims(request_rec* r, SharedClaims claims) {
-    auto* holder = new SharedClaims(std::move(claims));
-    delete_with_pool(r->pool, holder);
-    ap_set_module_config(r->request_config, &ssoauth_module, holder);
-}
-
-const json_t* remembered_claims(request_rec* r) {
-    auto* holder = static_cast<SharedClaims*>(ap_get_module_config(r->request_config, &ssoauth_module));
-    return holder ? holder->get() : nullptr;
-}
+// Who this request is, resolved once: by the sso-claim provider in httpd's
+// userless authorization pass, or by check_authn, whichever runs first.
+struct Identity {
+    SharedClaims claims;       // null: not authenticated
+    std::string access_token;  // for SSOAuthPassAccessToken
+    // Bearer mode only: why the token was refused.
+    bool bearer = false;
+    bool token_present = false;
+    bool malformed_header = false;
+    bool keys_unavailable = false;
+    TokenStatus status = TokenStatus::Ok;
+    std::string detail;
+};
 
 SharedClaims share(JsonPtr claims) {
     return SharedClaims(claims.release(), [](const json_t* j) { json_decref(const_cast<json_t*>(j)); });
 }
 
+bool is_bearer_type(const char* type) { return type && !strcasecmp(type, kBearerAuthType); }
+bool is_session_type(const char* type) { return type && !strcasecmp(type, kAuthType); }
+
+Identity resolve_bearer(request_rec* r, const DirConfig* c) {
+    Identity id;
+    id.bearer = true;
+    const char* header = apr_table_get(r->headers_in, "Authorization");
+    const std::string token = bearer_token_of(header ? header : "");
+    id.malformed_header = header && token.empty();
+    if (token.empty()) return id;
+    id.token_present = true;
+    ServerConfig* s = server_config(r->server);
+    auto verifier = bearer_verifier_for(c->provider, c->bearer_audience, http_options(s), clock_skew(s));
+    SharedClaims claims;
+    id.status = verifier->verify(token, request_now(r), &claims, &id.keys_unavailable, &id.detail);
+    if (id.status == TokenStatus::Ok && !id.keys_unavailable) {
+        id.claims = std::move(claims);
+        id.access_token = token;
+    }
+    return id;
+}
+
+Identity resolve_session(request_rec* r, const DirConfig* c) {
+    Identity id;
+    Session session;
+    if (current_session(r, c, &session) == SessionCheck::Ok) {
+        id.claims = share(std::move(session.claims));
+        id.access_token = session.access_token;
+    }
+    return id;
+}
+
+// The request's identity under this location's AuthType; computed on first use.
+const Identity& identity(request_rec* r, const DirConfig* c) {
+    auto* cached = static_cast<Identity*>(ap_get_module_config(r->request_config, &ssoauth_module));
+    if (cached) return *cached;
+    auto* id = new Identity(is_bearer_type(ap_auth_type(r)) ? resolve_bearer(r, c) : resolve_session(r, c));
+    delete_with_pool(r->pool, id);
+    ap_set_module_config(r->request_config, &ssoauth_module, id);
+    return *id;
+}
+
+// Whether this location can authenticate with the module; logs why not.
+bool configured(request_rec* r, const DirConfig* c, const char* type) {
+    std::string missing = is_bearer_type(type) ? std::string(!c->provider ? "missing SSOAuthProvider" : "") +
+                                                     (!c->bearer_audience ? " missing SSOAuthBearerAudience" : "")
+                                               : missing_settings(c);
+    if (missing.empty()) return true;
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SSOLOGNO(00020) "AuthType %s for %s but %s", type, r->uri,
+                  missing.c_str());
+    return false;
+}
+
 // REMOTE_USER, X-SSO-Claim-* headers and SSO_CLAIM_* variables. The client's
 // own X-SSO-* headers were removed when the request was read.
-int export_identity(request_rec* r, const DirConfig* c, SharedClaims claims, const std::string& access_token) {
+int export_identity(request_rec* r, const DirConfig* c, const Identity& id) {
     const char* user_claim = c->remote_user_claim ? c->remote_user_claim : "sub";
-    std::string user = sanitize_header_value(claim_value_text(find_claim(claims.get(), user_claim)));
+    std::string user = sanitize_header_value(claim_value_text(find_claim(id.claims.get(), user_claim)));
     if (user.empty()) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       SSOLOGNO(00022) "the SSOAuthRemoteUserClaim claim '%s' is absent for this user", user_claim);
@@ -58,15 +113,14 @@ int export_identity(request_rec* r, const DirConfig* c, SharedClaims claims, con
     }
     r->user = apr_pstrdup(r->pool, user.c_str());
     for (const std::string& claim : pass_claims(c)) {
-        const json_t* value = find_claim(claims.get(), claim);
+        const json_t* value = find_claim(id.claims.get(), claim);
         if (!value || json_is_null(value)) continue;
         std::string text = sanitize_header_value(claim_value_text(value));
         apr_table_set(r->headers_in, claim_header_name(claim).c_str(), text.c_str());
         apr_table_set(r->subprocess_env, claim_variable_name(claim).c_str(), text.c_str());
     }
-    if (c->pass_access_token == 1 && !access_token.empty())
-        apr_table_set(r->headers_in, kAccessTokenHeader, access_token.c_str());
-    remember_claims(r, std::move(claims));
+    if (c->pass_access_token == 1 && !id.access_token.empty())
+        apr_table_set(r->headers_in, kAccessTokenHeader, id.access_token.c_str());
     return OK;
 }
 
@@ -94,74 +148,54 @@ int bearer_failure(request_rec* r, const char* error, const std::string& descrip
     return DONE;
 }
 
-int check_bearer(request_rec* r, const DirConfig* c) {
-    if (!c->provider || !c->bearer_audience) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      SSOLOGNO(00023) "AuthType SSOAuthBearer for %s needs SSOAuthProvider and SSOAuthBearerAudience",
-                      r->uri);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    r->ap_auth_type = const_cast<char*>(kBearerAuthType);
-    const char* header = apr_table_get(r->headers_in, "Authorization");
-    const std::string token = bearer_token_of(header ? header : "");
-    if (token.empty()) {
+int refuse_bearer(request_rec* r, const DirConfig* c, const Identity& id) {
+    if (!id.token_present) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, SSOLOGNO(00024) "no bearer token in the request");
-        return bearer_failure(r, header ? "invalid_request" : nullptr, "a Bearer token is required",
+        return bearer_failure(r, id.malformed_header ? "invalid_request" : nullptr, "a Bearer token is required",
                               HTTP_UNAUTHORIZED);
     }
-    SharedClaims claims;
-    bool keys_unavailable = false;
-    std::string detail;
-    ServerConfig* s = server_config(r->server);
-    auto verifier = bearer_verifier_for(c->provider, c->bearer_audience, http_options(s), clock_skew(s));
-    TokenStatus status = verifier->verify(token, request_now(r), &claims, &keys_unavailable, &detail);
-    if (keys_unavailable) {
+    if (id.keys_unavailable) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SSOLOGNO(00025) "bearer token cannot be checked: provider %s: %s",
-                      c->provider, detail.c_str());
+                      c->provider, id.detail.c_str());
         return bearer_failure(r, "temporarily_unavailable", "the identity provider cannot be reached",
                               HTTP_SERVICE_UNAVAILABLE);
     }
-    if (status != TokenStatus::Ok) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00026) "bearer token rejected: %s",
-                      token_status_name(status));
-        return bearer_failure(r, "invalid_token", token_status_message(status), HTTP_UNAUTHORIZED);
-    }
-    return export_identity(r, c, std::move(claims), token);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00026) "bearer token rejected: %s",
+                  token_status_name(id.status));
+    return bearer_failure(r, "invalid_token", token_status_message(id.status), HTTP_UNAUTHORIZED);
 }
 
 int check_authn_impl(request_rec* r) {
     const char* type = ap_auth_type(r);
-    if (!type) return DECLINED;
+    if (!is_session_type(type) && !is_bearer_type(type)) return DECLINED;
     const DirConfig* c = dir_config(r);
-    if (!strcasecmp(type, kBearerAuthType)) return check_bearer(r, c);
-    if (strcasecmp(type, kAuthType) != 0) return DECLINED;
-    std::string missing = missing_settings(c);
-    if (!missing.empty()) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SSOLOGNO(00020) "AuthType SSOAuth for %s but %s", r->uri,
-                      missing.c_str());
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    r->ap_auth_type = const_cast<char*>(kAuthType);
+    if (!configured(r, c, type)) return HTTP_INTERNAL_SERVER_ERROR;
+    r->ap_auth_type = const_cast<char*>(is_bearer_type(type) ? kBearerAuthType : kAuthType);
     // The module's own endpoints answer even inside a protected location.
-    if (is_endpoint(r, c)) {
+    if (is_session_type(type) && is_endpoint(r, c)) {
         r->user = const_cast<char*>("");
         return OK;
     }
-    Session session;
-    if (current_session(r, c, &session) == SessionCheck::Ok)
-        return export_identity(r, c, share(std::move(session.claims)), session.access_token);
-    return unauthenticated(r, c);
+    const Identity& id = identity(r, c);
+    if (id.claims) return export_identity(r, c, id);
+    return id.bearer ? refuse_bearer(r, c, id) : unauthenticated(r, c);
 }
 
 authz_status check_claims(request_rec* r, const Requirements& requirements) {
-    const json_t* claims = remembered_claims(r);
-    if (!r->user || !claims) return AUTHZ_DENIED_NO_USER;
-    for (const auto& requirement : requirements)
-        if (requirement->matches(claims)) return AUTHZ_GRANTED;
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00050) "user %s does not satisfy 'Require sso-claim %s'",
-                  r->user, requirements.empty() ? "" : requirements.front()->text().c_str());
     const char* type = ap_auth_type(r);
-    if (type && !strcasecmp(type, kBearerAuthType))
+    if (!is_session_type(type) && !is_bearer_type(type)) return AUTHZ_DENIED_NO_USER;
+    const DirConfig* c = dir_config(r);
+    if (is_endpoint(r, c) || (!r->user && !configured(r, c, type))) return AUTHZ_DENIED_NO_USER;
+    const Identity& id = identity(r, c);
+    if (!id.claims) return AUTHZ_DENIED_NO_USER;  // authentication decides what happens
+    for (const auto& requirement : requirements)
+        if (requirement->matches(id.claims.get())) return r->user ? AUTHZ_GRANTED : AUTHZ_DENIED_NO_USER;
+    // A signed-in user who lacks the claim. Refusing in httpd's userless pass
+    // (before authentication) is what makes mod_authz_core answer 403, not 401.
+    const std::string who = claim_value_text(find_claim(id.claims.get(), "sub"));
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00050) "user %s does not satisfy 'Require sso-claim %s'",
+                  who.c_str(), requirements.empty() ? "" : requirements.front()->text().c_str());
+    if (is_bearer_type(type))
         apr_table_set(r->err_headers_out, "WWW-Authenticate",
                       "Bearer error=\"insufficient_scope\", error_description=\"a required claim is missing\"");
     return AUTHZ_DENIED;

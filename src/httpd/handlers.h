@@ -20,6 +20,7 @@ int strip_reserved_headers(request_rec* r);
 authz_status check_sso_claim(request_rec* r, const char* require_line, const void* parsed);
 const char* parse_sso_claim(cmd_parms* cmd, const char* require_line, const void** parsed);
 
+
 // True when the request is for one of the module's endpoints under this location's base.
 bool is_endpoint(request_rec* r, const DirConfig* c);
 
