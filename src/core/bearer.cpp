@@ -58,6 +58,10 @@ TokenStatus BearerVerifier::verify(const std::string& token, int64_t now, Shared
     Jwt jwt;
     TokenStatus status = parse_jwt(token, &jwt);
     if (status != TokenStatus::Ok) return status;
+    // RFC 9068 section 4: a JWT access token says so, which keeps an id_token
+    // (same keys, aud = a client id) from passing as an access token.
+    if (strcasecmp(jwt.typ.c_str(), "at+jwt") != 0 && strcasecmp(jwt.typ.c_str(), "application/at+jwt") != 0)
+        return TokenStatus::TypMismatch;
     std::string error;
     auto metadata = provider_->metadata(now, &error);
     if (!metadata) {

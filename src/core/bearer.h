@@ -1,5 +1,5 @@
-// Bearer mode (AuthType SSOAuthBearer): a JWT access token in the
-// Authorization header, verified against the provider's JWKS. A verified
+// Bearer mode (AuthType SSOAuthBearer): a JWT access token (RFC 9068, typ
+// at+jwt) in the Authorization header, verified against the provider's JWKS. A verified
 // token's claims are cached, keyed by the SHA-256 of the token, until it
 // expires, so a token is verified once, not on every request.
 #pragma once

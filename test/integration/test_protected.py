@@ -780,8 +780,6 @@ def test_bearer_no_token_and_wrong_audience(idp, httpd_factory, echo, bearer_tok
     assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
 
 
-@pytest.mark.xfail(reason="module bug (hardening): bearer mode does not require typ at+jwt (RFC 9068 section 4), "
-                          "so an ID token is accepted as an access token when SSOAuthBearerAudience is a client id")
 def test_bearer_rejects_id_token_as_access_token(idp, httpd_factory, echo, bearer_tokens):
     """Token confusion: the provider's ID token (typ absent, aud = client id)
     presented as a bearer token to an API whose audience is that client id."""
