@@ -4,6 +4,7 @@
 #include "httpd/config.h"
 #include "httpd/handlers.h"
 #include "httpd/log.h"
+#include "httpd/validate.h"
 #include "httpd/shm_store.h"
 
 namespace {
@@ -32,6 +33,8 @@ void register_hooks(apr_pool_t* pool) {
     ap_hook_pre_config(ssoauth::httpd::shm_store_pre_config, nullptr, nullptr, APR_HOOK_MIDDLE);
     ap_hook_post_config(ssoauth::httpd::shm_store_post_config, nullptr, nullptr, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssoauth::httpd::shm_store_child_init, nullptr, nullptr, APR_HOOK_MIDDLE);
+    // Every AuthType SSOAuth/SSOAuthBearer reached by its required settings (fails apachectl -t too).
+    ap_hook_check_config(ssoauth::httpd::check_config, nullptr, nullptr, APR_HOOK_MIDDLE);
     // AuthType SSOAuth: opens the session cookie, or starts a sign-in.
     ap_hook_check_authn(ssoauth::httpd::check_authn, nullptr, nullptr, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);

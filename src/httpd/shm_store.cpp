@@ -107,6 +107,7 @@ Geometry geometry(uint32_t slot_count, uint32_t value_bytes) {
 struct Persistent {
     apr_shm_t* shm;
     apr_global_mutex_t* mutex;
+    unsigned generation;  // 0, then +1 at each resize: names the mutex instance
 };
 
 // The bucket of a key's prefix: FNV-1a of the key up to and including its
@@ -313,6 +314,9 @@ bool fits(const Persistent* p, uint32_t slots, uint32_t value_bytes) {
 }
 
 int create_segment(server_rec* s, apr_pool_t* pool, uint32_t slots, uint32_t value_bytes, Persistent* out) {
+    // A resized store gets a mutex of its own: the previous one (and, for
+    // file-based mechanisms, its file) stays with the previous generation.
+    const char* instance = out->generation ? apr_psprintf(pool, "%u", out->generation) : nullptr;
     Geometry g = geometry(slots, value_bytes);
     apr_status_t rv = apr_shm_create(&out->shm, static_cast<apr_size_t>(g.total_bytes), nullptr, pool);
     if (rv != APR_SUCCESS) {
@@ -323,7 +327,7 @@ int create_segment(server_rec* s, apr_pool_t* pool, uint32_t slots, uint32_t val
                      g.total_bytes, slots, value_bytes);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    rv = ap_global_mutex_create(&out->mutex, nullptr, kMutexType, nullptr, s, pool, 0);
+    rv = ap_global_mutex_create(&out->mutex, nullptr, kMutexType, instance, s, pool, 0);
     if (rv != APR_SUCCESS || !out->mutex) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
                      SSOLOGNO(00063) "cannot create the shared store's mutex '%s' (see the Mutex directive)",
@@ -369,18 +373,18 @@ int post_config_unsafe(apr_pool_t* pconf, server_rec* s) {
     void* data = nullptr;
     apr_pool_userdata_get(&data, kUserdataKey, process_pool);
     auto* persistent = static_cast<Persistent*>(data);
-    if (persistent && !fits(persistent, slots, value_bytes)) {
-        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
-                     SSOLOGNO(00066) "shared store resized to %u entries of %u bytes: starting an empty one",
-                     slots, value_bytes);
-        // Children of the previous generation keep their own mapping of the
-        // old segment and their old mutex, which is deliberately not destroyed.
-        apr_shm_destroy(persistent->shm);
-        persistent = nullptr;
-    }
-    if (!persistent) {
+    if (!persistent || !fits(persistent, slots, value_bytes)) {
         auto* created = static_cast<Persistent*>(apr_pcalloc(process_pool, sizeof(Persistent)));
+        if (persistent) {
+            ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                         SSOLOGNO(00066) "shared store resized to %u entries of %u bytes: starting an empty one",
+                         slots, value_bytes);
+            created->generation = persistent->generation + 1;
+        }
         if (int status = create_segment(s, process_pool, slots, value_bytes, created)) return status;
+        // Children of the previous generation keep their own mapping of the old
+        // segment, so the parent's can go; their mutex is deliberately kept.
+        if (persistent) apr_shm_destroy(persistent->shm);
         persistent = created;
         apr_pool_userdata_set(persistent, kUserdataKey, apr_pool_cleanup_null, process_pool);
     } else {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/login_flow.h"
+#include "core/refresh.h"
 #include "core/session.h"
 
 #include <ostream>
@@ -11,4 +12,5 @@ inline std::ostream& operator<<(std::ostream& os, SessionStatus s) { return os <
 inline std::ostream& operator<<(std::ostream& os, CallbackError e) {
     return os << callback_error_code(e) << "(" << static_cast<int>(e) << ")";
 }
+inline std::ostream& operator<<(std::ostream& os, RefreshError e) { return os << refresh_error_name(e); }
 }  // namespace ssoauth
