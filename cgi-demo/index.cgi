@@ -118,8 +118,11 @@ nav a { margin-right: 1.2em; }
 </style>
 </head>
 <body>
-<h1>mod_ssoauth demo</h1>
 HTML
+
+# SetEnv SSOAUTH_DEMO_APP "App 1" names the application when several share one provider.
+my $app = defined $ENV{SSOAUTH_DEMO_APP} && length $ENV{SSOAUTH_DEMO_APP} ? $ENV{SSOAUTH_DEMO_APP} : 'mod_ssoauth demo';
+print '<h1 id="app">' . html($app) . "</h1>\n";
 
 if (defined $user && length $user) {
     print '<p id="status">Signed in as <strong id="remote-user">' . html($user) . "</strong>";
@@ -142,4 +145,27 @@ HTML
 
 print table('Claims from environment variables (SSO_CLAIM_*)', \@env_claims);
 print table('Claims from request headers (X-SSO-Claim-*)', \@header_claims);
-print "</body>\n</html>\n";
+
+# The same session as the browser sees it through the module's client.js.
+print <<'HTML';
+<section>
+<h2>Session seen by client.js</h2>
+<p id="client-status">Loading&hellip;</p>
+<button id="client-signout" type="button">Sign out (client.js)</button>
+</section>
+<script src="/api/auth/client.js"></script>
+<script>
+(function () {
+  var status = document.getElementById("client-status");
+  SSOAuth.onSessionChange(function (session) {
+    status.textContent = session
+      ? "Signed in as " + (session.user.email || session.user.id) + " until " + session.expires
+      : "Not signed in";
+  });
+  SSOAuth.getSession().catch(function (e) { status.textContent = "Session unavailable: " + e.message; });
+  document.getElementById("client-signout").addEventListener("click", function () { SSOAuth.signOut(); });
+})();
+</script>
+</body>
+</html>
+HTML

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Run the CGI demo behind mod_ssoauth against the test identity provider.
+# Run the picture the mission starts from: one Better Auth SSO server and two
+# applications, App 1 and App 2, each its own client, each protected by
+# mod_ssoauth and serving the CGI demo (two virtual hosts of one Apache).
 #
 #   scripts/demo.sh          (re)start the IdP and Apache, print where to go
 #   scripts/demo.sh stop     stop both
 #
-# Environment: DEMO_PORT (Apache, default 8080), IDP_PORT (default 9000),
-# DEMO_CLIENT (confidential | public, default confidential),
-# DEMO_SCOPE (default "openid profile email offline_access"),
+# Environment: DEMO_PORT (App 1, default 8080; App 2 is DEMO_PORT+1),
+# IDP_PORT (default 9000), DEMO_SCOPE (default "openid profile email offline_access"),
 # IDP_SIGNING_ALG (EdDSA | RS256, default EdDSA).
 # Everything it writes goes to out/demo/.
 set -euo pipefail
@@ -14,8 +15,8 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$REPO/out/demo"
 DEMO_PORT="${DEMO_PORT:-8080}"
+APP2_PORT="$((DEMO_PORT + 1))"
 IDP_PORT="${IDP_PORT:-9000}"
-DEMO_CLIENT="${DEMO_CLIENT:-confidential}"
 DEMO_SCOPE="${DEMO_SCOPE:-openid profile email offline_access}"
 IDP_SIGNING_ALG="${IDP_SIGNING_ALG:-EdDSA}"
 DEMO_EMAIL="demo@example.test"
@@ -68,7 +69,7 @@ MODULE="$REPO/.libs/mod_ssoauth.so"
 port_busy() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
-for p in "$IDP_PORT" "$DEMO_PORT"; do
+for p in "$IDP_PORT" "$DEMO_PORT" "$APP2_PORT"; do
     if port_busy "$p"; then
         echo "demo: port $p on 127.0.0.1 is already in use (set DEMO_PORT / IDP_PORT)" >&2
         exit 1
@@ -80,14 +81,28 @@ chmod 755 "$OUT" "$OUT/run"
 rm -rf "$OUT/idp-data"
 mkdir -p "$OUT/idp-data"
 
-# ---- the identity provider
+# ---- the identity provider, with one client per application
 ISSUER="http://127.0.0.1:$IDP_PORT/api/auth"
+APP2_SECRET="confidential-test-secret-0123456789abcdef"
+client_json() {  # client_json <id> <port> <secret-or-null> <name>
+    cat <<JSON
+{"client_id": "$1", "client_secret": $3, "name": "$4",
+ "redirect_uris": ["http://127.0.0.1:$2/api/auth/callback"],
+ "post_logout_redirect_uris": ["http://127.0.0.1:$2/logged-out"],
+ "backchannel_logout_uri": "http://127.0.0.1:$2/api/auth/backchannel-logout"}
+JSON
+}
+cat >"$OUT/idp-config.json" <<JSON
+{"clients": [
+$(client_json ssoauth-public "$DEMO_PORT" null "App 1"),
+$(client_json ssoauth-confidential "$APP2_PORT" "\"$APP2_SECRET\"" "App 2")
+]}
+JSON
 : > "$OUT/idp.log"
 (
     cd "$REPO/test/idp"
     IDP_PORT="$IDP_PORT" IDP_DATA_DIR="$OUT/idp-data" IDP_SIGNING_ALG="$IDP_SIGNING_ALG" \
-    IDP_REDIRECT_URIS="http://127.0.0.1:$DEMO_PORT/api/auth/callback" \
-    IDP_POST_LOGOUT_URIS="http://127.0.0.1:$DEMO_PORT/logged-out" \
+    IDP_CONFIG="$OUT/idp-config.json" \
         setsid nohup node server.mjs >"$OUT/idp.log" 2>&1 </dev/null &
     echo $! >"$IDP_PID"
 )
@@ -131,16 +146,6 @@ if [ ! -s "$OUT/passphrase" ]; then
 fi
 PASSPHRASE="$(cat "$OUT/passphrase")"
 
-case "$DEMO_CLIENT" in
-    confidential)
-        CLIENT_CONF="SSOAuthClientID ssoauth-confidential
-SSOAuthClientSecret \"confidential-test-secret-0123456789abcdef\"
-SSOAuthTokenEndpointAuth client_secret_basic" ;;
-    public)
-        CLIENT_CONF="SSOAuthClientID ssoauth-public
-SSOAuthTokenEndpointAuth none" ;;
-    *) echo "demo: DEMO_CLIENT must be confidential or public" >&2; exit 2 ;;
-esac
 
 LIBEXEC="$(apxs -q LIBEXECDIR)"
 USER_CONF=""
@@ -158,6 +163,7 @@ ServerRoot "$OUT"
 DefaultRuntimeDir "$OUT/run"
 PidFile "$HTTPD_PID"
 Listen 127.0.0.1:$DEMO_PORT
+Listen 127.0.0.1:$APP2_PORT
 ServerName 127.0.0.1:$DEMO_PORT
 
 LoadModule mpm_event_module $LIBEXEC/mod_mpm_event.so
@@ -196,9 +202,8 @@ DocumentRoot "$CGI_DIR"
     Require all denied
 </Directory>
 
-# mod_ssoauth, talking to the test IdP
+# mod_ssoauth, talking to the test IdP: what both applications share.
 SSOAuthProvider "$ISSUER"
-$CLIENT_CONF
 SSOAuthCryptoPassphrase "$PASSPHRASE"
 SSOAuthScope "$DEMO_SCOPE"
 
@@ -217,6 +222,24 @@ Alias /logged-out "$CGI_DIR/logged-out.html"
     AuthType SSOAuth
     Require valid-user
 </Location>
+
+# App 1: a public client (PKCE, no secret).
+<VirtualHost 127.0.0.1:$DEMO_PORT>
+    ServerName 127.0.0.1:$DEMO_PORT
+    SSOAuthClientID ssoauth-public
+    SSOAuthCookieName app1
+    SetEnv SSOAUTH_DEMO_APP "App 1"
+</VirtualHost>
+
+# App 2: a confidential client. Browsers share cookies between ports of one
+# host, so each application has its own cookie names.
+<VirtualHost 127.0.0.1:$APP2_PORT>
+    ServerName 127.0.0.1:$APP2_PORT
+    SSOAuthClientID ssoauth-confidential
+    SSOAuthClientSecret "$APP2_SECRET"
+    SSOAuthCookieName app2
+    SetEnv SSOAUTH_DEMO_APP "App 2"
+</VirtualHost>
 CONFEOF
 )
 
@@ -244,11 +267,15 @@ fi
 
 cat <<INFO
 
-mod_ssoauth demo is running.
+mod_ssoauth demo is running: one SSO server, two applications.
 
-  Open:      http://127.0.0.1:$DEMO_PORT/demo/
+  App 1:     http://127.0.0.1:$DEMO_PORT/demo/   (client ssoauth-public)
+  App 2:     http://127.0.0.1:$APP2_PORT/demo/   (client ssoauth-confidential)
   Sign in:   $DEMO_EMAIL / $DEMO_PASSWORD
-  IdP:       $ISSUER  (client: ssoauth-$DEMO_CLIENT, signing: $IDP_SIGNING_ALG)
+  SSO:       $ISSUER  (Better Auth, signing: $IDP_SIGNING_ALG)
+
+  Sign in to App 1, then open App 2: no password is asked (single sign-on).
+  Sign out in App 2: App 1 is signed out too (back-channel logout).
 
   Logs:      $OUT/logs/error_log
              $OUT/logs/access_log

@@ -1,6 +1,7 @@
 // The module's own endpoints under SSOAuthEndpointBase (default /api/auth):
 // login, callback, session, refresh, signout and backchannel-logout. Each
 // translates the request for the core and the core's outcome into HTTP.
+#include "core/client_js.h"
 #include "core/logout.h"
 #include "core/refresh.h"
 #include "core/return_to.h"
@@ -14,7 +15,7 @@ namespace httpd {
 
 namespace {
 
-enum class Endpoint { None, Login, Callback, Session, Refresh, Signout, BackchannelLogout };
+enum class Endpoint { None, Login, Callback, Session, Refresh, Signout, BackchannelLogout, ClientJs };
 
 Endpoint endpoint_of(request_rec* r, const DirConfig* c) {
     if (!r->uri) return Endpoint::None;
@@ -29,6 +30,7 @@ Endpoint endpoint_of(request_rec* r, const DirConfig* c) {
     if (name == "refresh") return Endpoint::Refresh;
     if (name == "signout") return Endpoint::Signout;
     if (name == "backchannel-logout") return Endpoint::BackchannelLogout;
+    if (name == "client.js") return Endpoint::ClientJs;
     return Endpoint::None;
 }
 
@@ -206,6 +208,18 @@ int backchannel_logout_endpoint(request_rec* r, const DirConfig* c) {
     return send_body(r, HTTP_OK, "application/json", "{}\n");
 }
 
+int client_js_endpoint(request_rec* r, const DirConfig* c) {
+    if (r->method_number != M_GET) return HTTP_METHOD_NOT_ALLOWED;
+    const std::string script = client_js(endpoint_base(c));
+    const std::string etag = client_js_etag(script);
+    apr_table_setn(r->headers_out, "ETag", apr_pstrdup(r->pool, etag.c_str()));
+    apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    const char* match = apr_table_get(r->headers_in, "If-None-Match");
+    if (match && (etag == match || !strcmp(match, "*"))) return HTTP_NOT_MODIFIED;
+    return send_body(r, HTTP_OK, "application/javascript; charset=utf-8", script);
+}
+
 int endpoint_handler_impl(request_rec* r) {
     const DirConfig* c = dir_config(r);
     if (!c->provider) return DECLINED;
@@ -225,6 +239,7 @@ int endpoint_handler_impl(request_rec* r) {
         case Endpoint::Refresh: return refresh_endpoint(r, c);
         case Endpoint::Signout: return signout_endpoint(r, c);
         case Endpoint::BackchannelLogout: return backchannel_logout_endpoint(r, c);
+        case Endpoint::ClientJs: return client_js_endpoint(r, c);
         case Endpoint::None: break;
     }
     return DECLINED;

@@ -1,0 +1,96 @@
+#include "core/client_js.h"
+
+#include "core/json.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+
+namespace ssoauth {
+
+namespace {
+const char kScript[] = R"JS(/* mod_ssoauth client.js: the session API of this site's single sign-on. */
+(function (w) {
+  "use strict";
+  var base = __SSOAUTH_BASE__;
+  var listeners = [];
+  var last;
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  function emit(session) {
+    if (last !== undefined && same(last, session)) return;
+    last = session;
+    listeners.slice().forEach(function (fn) { try { fn(session); } catch (e) { setTimeout(function () { throw e; }); } });
+    if (typeof w.CustomEvent === "function") w.dispatchEvent(new w.CustomEvent("ssoauth:session", { detail: session }));
+  }
+  function call(path, method) {
+    return w.fetch(base + path, {
+      method: method || "GET",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (r) {
+      return r.json().then(function (body) { return { ok: r.ok, status: r.status, body: body }; });
+    });
+  }
+  function here() { return w.location.pathname + w.location.search + w.location.hash; }
+  var api = {
+    getSession: function () {
+      return call("/session").then(function (r) {
+        var session = r.body && r.body.user ? r.body : null;
+        emit(session);
+        return session;
+      });
+    },
+    signIn: function (options) {
+      var target = (options && (options.callbackUrl || options.returnTo)) || here();
+      w.location.assign(base + "/login?returnTo=" + encodeURIComponent(target));
+    },
+    signOut: function (options) {
+      return call("/signout", "POST").then(function (r) {
+        if (!r.ok) throw new Error((r.body && r.body.error) || ("sign-out failed: " + r.status));
+        emit(null);
+        if (!options || options.redirect !== false)
+          w.location.assign(r.body.redirectUrl || (options && options.callbackUrl) || "/");
+        return r.body;
+      });
+    },
+    refresh: function () {
+      return call("/refresh", "POST").then(function (r) {
+        if (!r.ok) { emit(null); throw new Error((r.body && r.body.error) || ("refresh failed: " + r.status)); }
+        return api.getSession().then(function () { return r.body; });
+      });
+    },
+    onSessionChange: function (fn) {
+      listeners.push(fn);
+      return function () { listeners = listeners.filter(function (f) { return f !== fn; }); };
+    }
+  };
+  w.SSOAuth = api;
+})(window);
+)JS";
+}  // namespace
+
+std::string client_js(const std::string& endpoint_base) {
+    std::string script = kScript;
+    const std::string placeholder = "__SSOAUTH_BASE__";
+    // The base as a JSON string literal: safe inside the script whatever it contains.
+    JsonPtr literal(json_string(endpoint_base.c_str()));
+    std::string quoted = json_dump(literal.get());
+    for (size_t at; (at = quoted.find("</")) != std::string::npos;) quoted.replace(at, 2, "<\\/");
+    script.replace(script.find(placeholder), placeholder.size(), quoted);
+    return script;
+}
+
+std::string client_js_etag(const std::string& script) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(script.data(), script.size(), digest, &length, EVP_sha256(), nullptr);
+    std::string etag = "\"";
+    char hex[3];
+    for (unsigned int i = 0; i < 12 && i < length; ++i) {
+        std::snprintf(hex, sizeof(hex), "%02x", digest[i]);
+        etag += hex;
+    }
+    return etag + "\"";
+}
+
+}  // namespace ssoauth
