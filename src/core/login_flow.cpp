@@ -165,6 +165,8 @@ CallbackOutcome handle_callback(const ClientConfig& client, Provider& provider, 
         return fail(outcome, CallbackError::StateMismatch, "the state does not match its cookie");
     if (now - attempt->created_at > kAuthAttemptLifetime || attempt->created_at > now + client.clock_skew)
         return fail(outcome, CallbackError::StateMismatch, "the sign-in attempt expired");
+    outcome.steps.push_back("state matches its sealed cookie (attempt " + std::to_string(now - attempt->created_at) +
+                            " s old)");
 
     // 2. The provider's own refusal.
     if (has_error) {
@@ -186,6 +188,8 @@ CallbackOutcome handle_callback(const ClientConfig& client, Provider& provider, 
         return fail(outcome, CallbackError::IssuerMismatch,
                     "the iss parameter is missing although the provider advertises it");
 
+    outcome.steps.push_back(iss_given ? "iss parameter is the configured issuer (RFC 9207)"
+                                      : "no iss parameter (the provider does not advertise it)");
     std::string code;
     if (!single_param(params, "code", &code) || code.empty())
         return fail(outcome, CallbackError::NoCode, "the code parameter is missing, empty or duplicated");
@@ -203,6 +207,9 @@ CallbackOutcome handle_callback(const ClientConfig& client, Provider& provider, 
                         (tokens.detail.empty() ? "" : ": " + tokens.detail));
     if (tokens.tokens.id_token.empty())
         return fail(outcome, CallbackError::InvalidIdToken, "the token response has no id_token");
+    outcome.steps.push_back(std::string("code exchanged with the PKCE verifier; received ") +
+                            (tokens.tokens.refresh_token.empty() ? "no refresh token" : "a refresh token") +
+                            ", access token lifetime " + std::to_string(tokens.tokens.expires_in) + " s");
 
     // 5. The id_token (OpenID Connect Core 3.1.3.7).
     Jwt jwt;
@@ -229,6 +236,9 @@ CallbackOutcome handle_callback(const ClientConfig& client, Provider& provider, 
                     std::string("id_token rejected: ") + token_status_name(status) + " (" +
                         token_status_message(status) + ")");
 
+    outcome.steps.push_back("id_token verified: alg " + jwt.alg + ", kid " + (jwt.kid.empty() ? "(none)" : jwt.kid) +
+                            "; iss, aud, exp, iat, nonce" +
+                            (json_object_get(jwt.payload.get(), "at_hash") ? ", at_hash" : "") + " checked");
     Session session;
     session.issuer = client.issuer;
     session.client_id = client.credentials.client_id;
@@ -250,6 +260,8 @@ CallbackOutcome handle_callback(const ClientConfig& client, Provider& provider, 
         const char* key;
         json_t* value;
         json_object_foreach(info.claims.get(), key, value) json_object_set(session.claims.get(), key, value);
+        outcome.steps.push_back("userinfo merged: " + std::to_string(json_object_size(info.claims.get())) +
+                                " claims, sub matches the id_token");
     }
 
     // 7. The session cookie.
@@ -263,6 +275,7 @@ CallbackOutcome handle_callback(const ClientConfig& client, Provider& provider, 
     if (cookies.empty())
         return fail(outcome, CallbackError::CallbackFailed, "the session is too large for its cookies");
     outcome.set_cookies.insert(outcome.set_cookies.end(), cookies.begin(), cookies.end());
+    outcome.steps.push_back("session sealed into " + std::to_string(cookies.size()) + " Set-Cookie header(s)");
     outcome.redirect_to = attempt->return_to.empty() ? "/" : attempt->return_to;
     outcome.subject = session.subject;
     return outcome;

@@ -72,6 +72,7 @@ struct CallbackOutcome {
     std::string redirect_to;               // on success: the page the user asked for
     std::vector<std::string> set_cookies;  // always deletes the attempt's state cookie
     std::string subject;                   // on success
+    std::vector<std::string> steps;        // what was checked, in order, for a debug trace (no secrets)
     bool ok() const { return error == CallbackError::None; }
 };
 

@@ -77,6 +77,9 @@ int callback_endpoint(request_rec* r, const DirConfig* c) {
                                               request_now(r));
     add_set_cookies(r, outcome.set_cookies);
     set_no_store(r);
+    for (const std::string& step : outcome.steps)
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, SSOLOGNO(00013) "callback [%s]: %s", request_id.c_str(),
+                      step.c_str());
     if (!outcome.ok()) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SSOLOGNO(00030) "sign-in failed [%s]: %s: %s",
                       request_id.c_str(), outcome.error_code.c_str(), outcome.detail.c_str());

@@ -319,11 +319,29 @@ function send(res, status, contentType, body) {
   res.end(body);
 }
 
+// Every secret that crossed the token endpoint (codes, PKCE verifiers, client
+// secrets, issued and presented tokens), so tests can prove a relying party
+// never writes one to its logs: GET /__test/secrets.
+const secrets = new Set();
+const SECRET_PARAMS = ["code", "code_verifier", "refresh_token", "client_secret"];
+const SECRET_FIELDS = ["access_token", "refresh_token", "id_token"];
+
 function countTokenRequest(req, body) {
   const type = (req.headers["content-type"] ?? "").toLowerCase();
   if (!type.startsWith("application/x-www-form-urlencoded")) return;
-  const grantType = new URLSearchParams(body.toString("utf8")).get("grant_type");
+  const form = new URLSearchParams(body.toString("utf8"));
+  const grantType = form.get("grant_type");
   if (grantType) stats.token_requests[grantType] = (stats.token_requests[grantType] ?? 0) + 1;
+  for (const name of SECRET_PARAMS) if (form.get(name)) secrets.add(form.get(name));
+}
+
+function recordIssuedTokens(buffer) {
+  try {
+    const answer = JSON.parse(buffer.toString("utf8"));
+    for (const name of SECRET_FIELDS) if (typeof answer[name] === "string") secrets.add(answer[name]);
+  } catch {
+    // not JSON: nothing issued
+  }
 }
 
 // Hands the request to Better Auth's fetch-style handler. The body is buffered
@@ -345,7 +363,9 @@ async function forwardToAuth(req, res, url, body) {
   const cookies = response.headers.getSetCookie();
   if (cookies.length) outHeaders["set-cookie"] = cookies;
   res.writeHead(response.status, outHeaders);
-  res.end(req.method === "HEAD" ? undefined : Buffer.from(await response.arrayBuffer()));
+  const answer = Buffer.from(await response.arrayBuffer());
+  if (req.method === "POST" && url.pathname === TOKEN_PATH && response.ok) recordIssuedTokens(answer);
+  res.end(req.method === "HEAD" ? undefined : answer);
 }
 
 async function route(req, res) {
@@ -356,6 +376,7 @@ async function route(req, res) {
   if (where === "GET /login") return send(res, 200, "text/html; charset=utf-8", LOGIN_PAGE);
   if (where === "GET /consent") return send(res, 200, "text/html; charset=utf-8", CONSENT_PAGE);
   if (where === "GET /__test/stats") return send(res, 200, "application/json", JSON.stringify(stats));
+  if (where === "GET /__test/secrets") return send(res, 200, "application/json", JSON.stringify([...secrets]));
   if (where === "POST /__test/reset") {
     resetStats();
     return send(res, 200, "application/json", JSON.stringify(stats));

@@ -26,9 +26,10 @@ std::string text_at(const std::string& claims_json, const std::string& path) {
     return v ? claim_value_text(v) : "<absent>";
 }
 
+// claim_value_text of any JSON value (json_parse takes objects and arrays only, so it is wrapped).
 std::string value_text(const std::string& json) {
-    JsonPtr v = parse(json);
-    return claim_value_text(v.get());
+    JsonPtr wrapper = parse("[" + json + "]");
+    return claim_value_text(json_array_get(wrapper.get(), 0));
 }
 
 bool requirement_matches(const std::string& argument, const std::string& claims_json) {
