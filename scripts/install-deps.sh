@@ -16,6 +16,11 @@ PACKAGES=(apache2 apache2-dev libssl-dev libjansson-dev libcurl4-openssl-dev lib
 if ! command -v node >/dev/null 2>&1; then
     PACKAGES+=(nodejs npm)
 fi
+# The browser test (test/browser, test/integration/test_browser.py) drives
+# Debian's Chromium at /usr/bin/chromium.
+if [ ! -x /usr/bin/chromium ]; then
+    PACKAGES+=(chromium)
+fi
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -58,5 +63,18 @@ if [ -f "$IDP/package-lock.json" ]; then
         (cd "$IDP" && npm ci --no-audit --no-fund)
     else
         echo "install-deps: test/idp/node_modules up to date"
+    fi
+fi
+
+# The browser test's node modules (playwright-core; it uses Debian's Chromium,
+# never a downloaded browser).
+BROWSER="$REPO/test/browser"
+if [ -f "$BROWSER/package-lock.json" ]; then
+    stamp="$BROWSER/node_modules/.package-lock.json"
+    if [ ! -d "$BROWSER/node_modules" ] || [ ! -f "$stamp" ] || [ "$BROWSER/package-lock.json" -nt "$stamp" ]; then
+        echo "install-deps: npm ci in test/browser"
+        (cd "$BROWSER" && npm ci --no-audit --no-fund)
+    else
+        echo "install-deps: test/browser/node_modules up to date"
     fi
 fi

@@ -309,6 +309,30 @@ def test_session_endpoint_shape_and_no_token_leak(idp, httpd_factory, recorder):
     browser.session.close()
 
 
+def test_session_limits_config_and_expiry(idp, httpd_factory, browser):
+    """SSOAuthSessionMaxAge sets the session's absolute end (what /session
+    reports as expires); both limits refuse values below 60 s at configtest.
+    (Waiting for them to elapse would take over a minute each: the expiry
+    itself is covered by the unit tests.)"""
+    probe = httpd_factory("", start=False)
+    for directive, ok in [("SSOAuthSessionMaxAge 59", False), ("SSOAuthSessionMaxAge 60", True),
+                          ("SSOAuthSessionInactivityTimeout 59", False),
+                          ("SSOAuthSessionInactivityTimeout 60", True),
+                          ("SSOAuthSessionInactivityTimeout Off", True),
+                          ("SSOAuthRefreshBeforeExpiry 0", True), ("SSOAuthRefreshBeforeExpiry -1", False)]:
+        rc, out = probe.configtest(conf(idp.issuer, extra=directive))
+        assert (rc == 0) == ok, (directive, rc, out)
+        if not ok:
+            assert directive.split()[0] in out, out
+
+    httpd = httpd_factory(conf(idp.issuer, extra="SSOAuthSessionMaxAge 90\nSSOAuthSessionInactivityTimeout 60"))
+    sign_in(browser, httpd)
+    t0 = time.time()
+    body = assert_json(browser.get(httpd.url("/api/auth/session"), follow=False), 200)
+    expires = time.mktime(time.strptime(body["expires"], "%Y-%m-%dT%H:%M:%S.000Z")) - time.timezone
+    assert abs(expires - (t0 + 90)) <= 3, (body, t0)
+
+
 # ================================================================ 2. transparent refresh
 
 def test_transparent_refresh_after_access_token_expiry(idp_factory, httpd_factory, browser):
@@ -907,7 +931,9 @@ def test_backchannel_rejects_forged_logout_tokens(fake_provider, httpd_factory):
     for something else): each is 400, no-store, SSOAUTH00038 with the exact
     reason; none of them uses up the jti of the genuine token."""
     fp = fake_provider
-    httpd = httpd_factory(conf(fp.issuer))
+    # The whole site is protected: the provider's POST carries no cookie and
+    # must still reach the endpoint (not a 401 or a sign-in redirect).
+    httpd = httpd_factory(conf(fp.issuer) + '<Location "/">\n    AuthType SSOAuth\n    Require valid-user\n</Location>\n')
     iss = fp.issuer
     now = int(time.time())
     jti = secrets.token_hex(16)

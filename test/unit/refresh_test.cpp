@@ -87,6 +87,33 @@ struct Fixture {
     }
 };
 
+// A SharedStore that runs `before(op, n)` ahead of its n-th (1-based) call of
+// each operation ("get", "add"), so a test can play other requests' moves at
+// exact points of one request's sequence.
+class InterleavingStore : public SharedStore {
+public:
+    using Hook = std::function<void(const std::string& op, int n)>;
+    InterleavingStore(SharedStore& inner, Hook before) : inner_(inner), before_(std::move(before)) {}
+    bool put(const std::string& k, const std::string& v, int64_t e, int64_t now) override {
+        return inner_.put(k, v, e, now);
+    }
+    bool add(const std::string& k, const std::string& v, int64_t e, int64_t now) override {
+        before_("add", ++adds_);
+        return inner_.add(k, v, e, now);
+    }
+    std::optional<std::string> get(const std::string& k, int64_t now) override {
+        before_("get", ++gets_);
+        return inner_.get(k, now);
+    }
+    void remove(const std::string& k) override { inner_.remove(k); }
+    size_t max_value_bytes() const override { return inner_.max_value_bytes(); }
+
+private:
+    SharedStore& inner_;
+    Hook before_;
+    int adds_ = 0, gets_ = 0;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(refresh)
@@ -143,8 +170,9 @@ BOOST_AUTO_TEST_CASE(successful_refresh_rotates_tokens_merges_claims_and_keeps_t
     BOOST_TEST(old.claim_text("email") == "old@example.test");
     // The grant carried the old refresh token.
     BOOST_TEST_REQUIRE(f.grants() == 1u);
-    const HttpRequest grant = f.http->last_request();
-    BOOST_TEST(grant.body.find("refresh_token=" + kOldRefreshToken) != std::string::npos, grant.body);
+    for (const auto& request : f.http->requests())
+        if (request.url == kTokenUrl)
+            BOOST_TEST(request.body.find("refresh_token=" + kOldRefreshToken) != std::string::npos, request.body);
 }
 
 BOOST_AUTO_TEST_CASE(refresh_without_rotation_or_id_token_keeps_the_old_refresh_token_and_claims) {
@@ -386,6 +414,37 @@ BOOST_AUTO_TEST_CASE(single_flight_without_refresh_token_touches_neither_store_n
     BOOST_TEST(flight.refresh(f.client, f.provider, s, kNow).error == RefreshError::NoRefreshToken);
     BOOST_TEST(f.http->calls() == 0u);
     BOOST_TEST(!f.store->get(SingleFlightRefresh::key_for(""), kNow).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(request_that_loses_two_races_waits_instead_of_granting_beside_another_request) {
+    // B reads nothing; A adds its marker; B's add fails. A's grant hits an
+    // unreachable provider and removes the marker; B reads nothing again; C adds
+    // its marker; B's add fails again. C is now granting: B must not grant too
+    // (a rotated refresh token presented twice revokes every token of the user).
+    Fixture f;
+    f.token_response(f.id_token());
+    const std::string key = SingleFlightRefresh::key_for(kOldRefreshToken);
+    InterleavingStore store(*f.store, [&](const std::string& op, int n) {
+        if (op == "add" && n == 1) f.store->add(key, "pending", kNow + 60, kNow);  // A
+        if (op == "get" && n == 2) f.store->remove(key);                          // A: unreachable
+        if (op == "add" && n == 2) f.store->add(key, "pending", kNow + 60, kNow);  // C
+    });
+    SingleFlightRefresh flight(store, *f.sealer, 60, std::chrono::milliseconds(20), std::chrono::milliseconds(1));
+    RefreshOutcome b = flight.refresh(f.client, f.provider, Fixture::session(), kNow);
+    BOOST_TEST(f.grants() == 0u);
+    BOOST_TEST(b.error == RefreshError::Busy);
+}
+
+BOOST_AUTO_TEST_CASE(full_store_refreshes_without_single_flight_and_says_so) {
+    Fixture f;
+    f.token_response(f.id_token());
+    auto full = make_memory_store(1);
+    BOOST_TEST_REQUIRE(full->put("other", "x", kNow + 3600, kNow));
+    SingleFlightRefresh flight(*full, *f.sealer);
+    RefreshOutcome o = flight.refresh(f.client, f.provider, Fixture::session(), kNow);
+    BOOST_TEST(o.ok(), o.detail);
+    BOOST_TEST(o.detail.find("full") != std::string::npos, o.detail);
+    BOOST_TEST(f.grants() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
