@@ -78,6 +78,14 @@ std::optional<AuthAttempt> AuthAttempt::from_json(const std::string& text) {
     return a;
 }
 
+// The provider's redirect back is a cross-site navigation: a Strict state
+// cookie would not come with it, so attempts are at most Lax.
+CookieSettings state_cookie_settings(const CookieSettings& settings) {
+    CookieSettings s = settings;
+    if (s.same_site == "Strict") s.same_site = "Lax";
+    return s;
+}
+
 std::string state_cookie_name(const CookieSettings& settings, const std::string& state) {
     return settings.prefix + kStateInfix + state.substr(0, 16);
 }
@@ -112,14 +120,14 @@ bool start_login(const ClientConfig& client, const ProviderMetadata& metadata, c
         auto plain = sealer.open(cookie.second, cookie.first);
         auto other = plain ? AuthAttempt::from_json(*plain) : std::nullopt;
         if (!other || now - other->created_at > kAuthAttemptLifetime)
-            out->set_cookies.push_back(set_cookie_header(cookie.first, "", settings, 0));
+            out->set_cookies.push_back(set_cookie_header(cookie.first, "", state_cookie_settings(settings), 0));
         else
             pending.emplace_back(other->created_at, cookie.first);
     }
     std::sort(pending.begin(), pending.end());
     for (size_t i = 0; i + (kMaxPendingAttempts - 1) < pending.size(); ++i)
-        out->set_cookies.push_back(set_cookie_header(pending[i].second, "", settings, 0));
-    out->set_cookies.push_back(set_cookie_header(name, sealed, settings, kAuthAttemptLifetime));
+        out->set_cookies.push_back(set_cookie_header(pending[i].second, "", state_cookie_settings(settings), 0));
+    out->set_cookies.push_back(set_cookie_header(name, sealed, state_cookie_settings(settings), kAuthAttemptLifetime));
 
     out->authorize_url = append_query(
         metadata.authorization_endpoint,
@@ -149,7 +157,7 @@ CallbackOutcome handle_callback(const ClientConfig& client, Provider& provider, 
     const std::string cookie_name = state_cookie_name(settings, state);
     auto cookie = request_cookies.find(cookie_name);
     if (cookie != request_cookies.end())
-        outcome.set_cookies.push_back(set_cookie_header(cookie_name, "", settings, 0));
+        outcome.set_cookies.push_back(set_cookie_header(cookie_name, "", state_cookie_settings(settings), 0));
 
     std::string provider_error;
     const bool has_error = params.count("error") > 0;

@@ -123,7 +123,10 @@ std::string SingleFlightRefresh::key_for(const std::string& refresh_token) {
 
 RefreshOutcome SingleFlightRefresh::from_stored(const std::string& key, const std::string& value) const {
     if (value.compare(0, sizeof(kErrPrefix) - 1, kErrPrefix) == 0) {
-        RefreshOutcome o = fail(RefreshError::Refused, "another request's refresh failed: " + value.substr(4));
+        const std::string reason = value.substr(sizeof(kErrPrefix) - 1);
+        RefreshOutcome o = fail(reason == refresh_error_name(RefreshError::Busy) ? RefreshError::Busy
+                                                                                 : RefreshError::Refused,
+                                "another request's refresh failed: " + reason);
         o.reused = true;
         return o;
     }
@@ -146,14 +149,10 @@ RefreshOutcome SingleFlightRefresh::refresh(const ClientConfig& client, Provider
         auto value = store_.get(key, now);
         if (!value) {
             if (store_.add(key, kPending, now + grace_, now)) break;  // this request does the grant
-            if (lost_race) {
-                // Nothing stored and nothing storable: the store is full. Refresh unguarded
-                // rather than fail; the operator sees the detail in the log.
-                RefreshOutcome outcome = refresh_session(client, provider, current, now);
-                outcome.detail += outcome.detail.empty() ? "" : "; ";
-                outcome.detail += "the shared store is full: refreshed without single-flight";
-                return outcome;
-            }
+            if (lost_race)  // nothing stored and nothing storable: the store is full
+                return fail(RefreshError::Busy,
+                            "the shared store cannot hold the refresh marker (raise SSOAuthSharedStoreEntries); "
+                            "not refreshing without single-flight, which could revoke the user's tokens");
             lost_race = true;  // another request may have just added it: read again
             continue;
         }
@@ -166,7 +165,13 @@ RefreshOutcome SingleFlightRefresh::refresh(const ClientConfig& client, Provider
     RefreshOutcome outcome = refresh_session(client, provider, current, now);
     if (outcome.ok()) {
         std::string sealed = sealer_.seal(outcome.session.to_json(), key);
-        if (sealed.empty() || !store_.put(key, kOkPrefix + sealed, now + grace_, now)) store_.remove(key);
+        if (sealed.empty() || !store_.put(key, kOkPrefix + sealed, now + grace_, now)) {
+            // Waiters must never retry with the refresh token just used (the provider would
+            // revoke every token of the user): they get a transient "busy" instead.
+            store_.put(key, kErrPrefix + std::string(refresh_error_name(RefreshError::Busy)), now + grace_, now);
+            outcome.detail = "the refreshed session does not fit the shared store (raise SSOAuthSharedStoreValueBytes); "
+                             "concurrent requests will sign in again";
+        }
     } else if (outcome.error == RefreshError::ProviderUnreachable) {
         store_.remove(key);  // nothing was consumed: a later request may try again
     } else {

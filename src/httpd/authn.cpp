@@ -130,8 +130,11 @@ int unauthenticated(request_rec* r, const DirConfig* c) {
         r->user = const_cast<char*>("");  // through, with no identity
         return OK;
     }
-    if (action == kUnauthAuth && is_navigation(r) && !r->main)
-        return begin_sign_in(r, c, safe_return_to(r->unparsed_uri ? r->unparsed_uri : "/"));
+    if (action == kUnauthAuth && is_navigation(r) && !r->main) {
+        // OK means an error page was written (provider unreachable): the request is complete.
+        const int status = begin_sign_in(r, c, safe_return_to(r->unparsed_uri ? r->unparsed_uri : "/"));
+        return status == OK ? DONE : status;
+    }
     return unauthenticated_json(r, c);
 }
 
@@ -185,7 +188,9 @@ authz_status check_claims(request_rec* r, const Requirements& requirements) {
     const char* type = ap_auth_type(r);
     if (!is_session_type(type) && !is_bearer_type(type)) return AUTHZ_DENIED_NO_USER;
     const DirConfig* c = dir_config(r);
-    if (is_endpoint(r, c) || (!r->user && !configured(r, c, type))) return AUTHZ_DENIED_NO_USER;
+    // The module's own endpoints decide for themselves (sign-in must stay reachable).
+    if (is_session_type(type) && is_endpoint(r, c)) return AUTHZ_GRANTED;
+    if (!r->user && !configured(r, c, type)) return AUTHZ_DENIED_NO_USER;
     const Identity& id = identity(r, c);
     if (!id.claims) return AUTHZ_DENIED_NO_USER;  // authentication decides what happens
     for (const auto& requirement : requirements)

@@ -118,7 +118,8 @@ SessionCheck current_session(request_rec* r, const DirConfig* c, Session* sessio
                           session->subject.c_str(), refresh_error_name(outcome.error), outcome.detail.c_str());
             // A provider that is down or busy consumed nothing: keep the cookie for a later try.
             const bool transient = outcome.error == RefreshError::ProviderUnreachable ||
-                                   outcome.error == RefreshError::Busy;
+                                   outcome.error == RefreshError::Busy ||
+                                   outcome.error == RefreshError::NoRefreshToken;
             return end(refresh_error_name(outcome.error), !transient);
         }
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, SSOLOGNO(00029) "session of %s refreshed%s",

@@ -121,7 +121,7 @@ async function main() {
       if (details) entry.details = details;
     } catch (e) {
       failed = true;
-      entry.error = String((e && e.message) || e).split("\n").slice(0, 6).join("\n");
+      entry.error = String((e && e.message) || e).replace(/\u001b\[[0-9;]*m/g, "").split("\n").slice(0, 6).join("\n");
       entry.navigations = navigations.slice();
       log(`step ${name} FAILED: ${entry.error}`);
     }

@@ -2,8 +2,8 @@
 // asked whether it suits each alg and made to verify a fixed signature.
 //
 // Build and run (clang):
-//   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
-//     test/fuzz/jwks_fuzz.cpp src/core/{json,base64url,token_status,jwk,jwt,jwt_validator}.cpp \
+//   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc
+//     test/fuzz/jwks_fuzz.cpp src/core/{json,base64url,token_status,jwk,jwt,jwt_validator}.cpp
 //     -ljansson -lcjose -lcrypto -o /tmp/jwks_fuzz
 //   /tmp/jwks_fuzz -max_total_time=60 /tmp/jwks_corpus test/fuzz/corpus/jwks
 #include "core/jwk.h"

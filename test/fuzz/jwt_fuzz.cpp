@@ -2,8 +2,8 @@
 // validate_claims, validate_id_token and validate_logout_token.
 //
 // Build and run (clang):
-//   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
-//     test/fuzz/jwt_fuzz.cpp src/core/{json,base64url,token_status,jwk,jwt,jwt_validator}.cpp \
+//   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc
+//     test/fuzz/jwt_fuzz.cpp src/core/{json,base64url,token_status,jwk,jwt,jwt_validator}.cpp
 //     -ljansson -lcjose -lcrypto -o /tmp/jwt_fuzz
 //   /tmp/jwt_fuzz -max_total_time=60 /tmp/jwt_corpus test/fuzz/corpus/jwt
 // Replay the corpus only: /tmp/jwt_fuzz test/fuzz/corpus/jwt/*

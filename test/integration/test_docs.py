@@ -194,3 +194,29 @@ def test_configtest_of_an_example_really_checks_the_module(tmp_path):
     assert broken != text
     rc, out = Httpd().configtest(prepare_example(broken, tmp_path))
     assert rc != 0 and "SSOAuthCookieSameSite" in out, out
+
+
+# --------------------------------------------------------------------------
+# Log tags
+
+def documented_log_tags():
+    """The tags listed in the first column of troubleshooting.md's tag table
+    ("00036–00038" ranges expanded)."""
+    text = (REPO / "docs" / "troubleshooting.md").read_text()
+    tags = set()
+    for row in re.findall(r"(?m)^\| ([0-9][0-9 ,\u2013-]*) \|", text):
+        for item in row.split(","):
+            bounds = re.split(r"\s*[\u2013-]\s*", item.strip())
+            lo, hi = int(bounds[0]), int(bounds[-1])
+            tags.update(range(lo, hi + 1))
+    return tags
+
+
+def test_every_log_tag_in_the_source_is_documented():
+    used = set()
+    for source in (REPO / "src").rglob("*.cpp"):
+        used.update(int(n) for n in re.findall(r"SSOLOGNO\((\d+)\)", source.read_text()))
+    assert used, "no SSOLOGNO tag found under src/"
+    missing = sorted(used - documented_log_tags())
+    assert not missing, "log tags used in src/ but missing from docs/troubleshooting.md: %s" % \
+        ["SSOAUTH%05d" % n for n in missing]

@@ -435,15 +435,30 @@ BOOST_AUTO_TEST_CASE(request_that_loses_two_races_waits_instead_of_granting_besi
     BOOST_TEST(b.error == RefreshError::Busy);
 }
 
-BOOST_AUTO_TEST_CASE(full_store_refreshes_without_single_flight_and_says_so) {
+BOOST_AUTO_TEST_CASE(full_store_refuses_to_refresh_without_single_flight_and_says_so) {
+    // Without a place for the "pending" marker, concurrent requests could each
+    // present the same refresh token; the provider would then revoke them all.
     Fixture f;
     f.token_response(f.id_token());
     auto full = make_memory_store(1);
     BOOST_TEST_REQUIRE(full->put("other", "x", kNow + 3600, kNow));
     SingleFlightRefresh flight(*full, *f.sealer);
     RefreshOutcome o = flight.refresh(f.client, f.provider, Fixture::session(), kNow);
-    BOOST_TEST(o.ok(), o.detail);
-    BOOST_TEST(o.detail.find("full") != std::string::npos, o.detail);
+    BOOST_TEST(o.error == RefreshError::Busy);
+    BOOST_TEST(o.detail.find("SSOAuthSharedStoreEntries") != std::string::npos, o.detail);
+    BOOST_TEST(f.grants() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(result_too_large_for_the_store_makes_waiters_busy_not_regrant) {
+    Fixture f;
+    f.token_response(f.id_token());
+    auto small = make_memory_store(16, 64);  // holds the marker, not the sealed session
+    SingleFlightRefresh flight(*small, *f.sealer);
+    RefreshOutcome first = flight.refresh(f.client, f.provider, Fixture::session(), kNow);
+    BOOST_TEST(first.ok(), first.detail);
+    BOOST_TEST(first.detail.find("SSOAuthSharedStoreValueBytes") != std::string::npos, first.detail);
+    RefreshOutcome late = flight.refresh(f.client, f.provider, Fixture::session(), kNow);
+    BOOST_TEST(late.error == RefreshError::Busy);
     BOOST_TEST(f.grants() == 1u);
 }
 

@@ -1,0 +1,21 @@
+// Fuzz target: a query string (callback and login parameters) and every
+// value as a return-to target. A "safe" target must never leave the origin.
+#include "core/return_to.h"
+#include "core/url.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string input(reinterpret_cast<const char*>(data), size);
+    for (const auto& param : ssoauth::parse_query(input)) {
+        const std::string target = ssoauth::safe_return_to(param.second);
+        if (target.empty() || target[0] != '/' || (target.size() > 1 && (target[1] == '/' || target[1] == '\\')) ||
+            target.find_first_of("\r\n\\") != std::string::npos)
+            std::abort();  // an off-site or header-splitting redirect
+        ssoauth::append_query(target, param.first);
+    }
+    return 0;
+}
