@@ -21,6 +21,9 @@ Run it through bench/run.sh, which installs what is missing.  Environment:
   IDP_SIGNING_ALG (RS256: Debian 12's mod_auth_openidc 2.4.12 / cjose 0.6 has no EdDSA)
   WRITE_DOC (1: write docs/BENCHMARKS.md)  BENCH_DOC (its path)
   STRICT=1    exit 3 when mod_ssoauth misses a target
+  CG_KEEP     a directory to keep the callgrind dumps in (for callgrind_annotate)
+  MAX_FOREIGN (0.25) RETRIES (3): a wrk run during which other processes used more
+              than MAX_FOREIGN cores is repeated, up to RETRIES times
 Everything listens on and talks to 127.0.0.1 only.
 """
 
@@ -32,6 +35,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import signal
 import statistics
 import subprocess
@@ -427,6 +431,12 @@ def keepalive_requests(port, cookie, n, timeout=120):
     conn.close()
 
 
+def ctl_run(cmd):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    if p.returncode != 0 or "OK." not in p.stdout:
+        raise RuntimeError("%s failed (%s):\n%s" % (" ".join(cmd), p.returncode, p.stdout))
+
+
 def callgrind_totals(path):
     with open(path) as f:
         for line in f:
@@ -460,12 +470,10 @@ def measure_ir(variant, server, cookie, workdir):
         ctl = ["callgrind_control"]
         if os.geteuid() == 0:
             ctl = ["setpriv", "--reuid=www-data", "--regid=www-data", "--init-groups"] + ctl
-        subprocess.run(ctl + vgdb + ["-z", str(pid)], check=True,
-                       stdout=subprocess.DEVNULL, timeout=120)
+        ctl_run(ctl + vgdb + ["-z", str(pid)])
         t0 = time.monotonic()
         keepalive_requests(server.port, cookie, CG_REQUESTS)
-        subprocess.run(ctl + vgdb + ["-d", str(pid)], check=True,
-                       stdout=subprocess.DEVNULL, timeout=120)
+        ctl_run(ctl + vgdb + ["-d", str(pid)])
         elapsed = time.monotonic() - t0
         dumps = sorted(glob.glob(prefix + ".*"), key=lambda p: int(p.rsplit(".", 1)[1]))
         if not dumps:
@@ -473,6 +481,12 @@ def measure_ir(variant, server, cookie, workdir):
         ir = callgrind_totals(dumps[-1])
     finally:
         server.stop_callgrind()
+    keep = os.environ.get("CG_KEEP")
+    if keep:
+        os.makedirs(keep, exist_ok=True)
+        kept = os.path.join(keep, "callgrind.%s.out" % variant)
+        shutil.copyfile(dumps[-1], kept)
+        dumps[-1] = kept
     return ir / CG_REQUESTS, ir, elapsed, dumps[-1]
 
 

@@ -1,5 +1,7 @@
 #include "core/session.h"
 
+#include "core/claims.h"
+
 #include <cstdlib>
 #include <ctime>
 
@@ -71,20 +73,7 @@ std::optional<Session> Session::from_json(const std::string& text) {
 }
 
 std::string Session::claim_text(const std::string& name) const {
-    const json_t* v = json_object_get(claims.get(), name.c_str());
-    if (!v || json_is_null(v)) return std::string();
-    if (json_is_string(v)) return json_string_value(v);
-    if (json_is_array(v)) {
-        std::string out;
-        size_t i;
-        json_t* item;
-        json_array_foreach(v, i, item) {
-            if (i) out += ',';
-            out += json_is_string(item) ? std::string(json_string_value(item)) : json_dump(item);
-        }
-        return out;
-    }
-    return json_dump(v);
+    return claim_value_text(json_object_get(claims.get(), name.c_str()));
 }
 
 std::string iso8601_utc(int64_t seconds) {

@@ -20,14 +20,6 @@ const std::string kJwksUrl = kIssuer + "/jwks";
 const std::string kAccessToken = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
 const int64_t kNow = 1800000000;
 
-void apply_set_cookies(CookieMap& jar, const std::vector<std::string>& set_cookies) {
-    for (const auto& h : set_cookies) {
-        std::string pair = h.substr(0, h.find(';'));
-        std::string name = pair.substr(0, pair.find('='));
-        if (h.find("Max-Age=0") != std::string::npos) jar.erase(name);
-        else jar[name] = pair.substr(pair.find('=') + 1);
-    }
-}
 
 struct Fixture {
     std::shared_ptr<FakeHttpClient> http = std::make_shared<FakeHttpClient>();
@@ -60,7 +52,7 @@ struct Fixture {
         LoginStart s;
         BOOST_REQUIRE(start_login(client, *metadata, return_to, jar, *sealer, settings, openssl_random(), now, &s,
                                   nullptr));
-        apply_set_cookies(jar, s.set_cookies);
+        test::apply_set_cookies(jar, s.set_cookies);
         authorize = parse_query(s.authorize_url.substr(s.authorize_url.find('?') + 1));
     }
     std::string param(const std::string& name) const { return authorize.find(name)->second; }
@@ -81,7 +73,7 @@ struct Fixture {
     }
     CallbackOutcome callback(const QueryParams& params, int64_t now = kNow) {
         auto outcome = handle_callback(client, provider, params, jar, *sealer, settings, now);
-        apply_set_cookies(jar, outcome.set_cookies);
+        test::apply_set_cookies(jar, outcome.set_cookies);
         return outcome;
     }
     size_t token_calls() const { return http->calls(kTokenUrl); }

@@ -27,15 +27,6 @@ Session sample(const std::string& padding = "") {
     s.expires_at = 5000;
     return s;
 }
-// Applies Set-Cookie values to a jar, as a browser would.
-void apply_set_cookies(CookieMap& jar, const std::vector<std::string>& set_cookies) {
-    for (const auto& h : set_cookies) {
-        std::string pair = h.substr(0, h.find(';'));
-        std::string name = pair.substr(0, pair.find('='));
-        if (h.find("Max-Age=0") != std::string::npos) jar.erase(name);
-        else jar[name] = pair.substr(pair.find('=') + 1);
-    }
-}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(session)
@@ -76,7 +67,7 @@ BOOST_AUTO_TEST_CASE(sealed_session_opens_from_its_cookies) {
     auto sealer = test_sealer();
     CookieSettings settings;
     CookieMap jar;
-    apply_set_cookies(jar, seal_session(sample(), settings, *sealer, jar));
+    test::apply_set_cookies(jar, seal_session(sample(), settings, *sealer, jar));
     BOOST_TEST(jar.size() == 1u);
     Session out;
     BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", 100, &out) == SessionStatus::Ok);
@@ -87,13 +78,13 @@ BOOST_AUTO_TEST_CASE(large_sessions_are_chunked_and_stale_chunks_removed) {
     auto sealer = test_sealer();
     CookieSettings settings;
     CookieMap jar;
-    apply_set_cookies(jar, seal_session(sample(std::string(9000, 'p')), settings, *sealer, jar));
+    test::apply_set_cookies(jar, seal_session(sample(std::string(9000, 'p')), settings, *sealer, jar));
     BOOST_TEST(jar.count("ssoauth_session_0") == 1u);
     BOOST_TEST(jar.count("ssoauth_session_2") == 1u);
     Session out;
     BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", 100, &out) == SessionStatus::Ok);
     // A later small session deletes the chunks the large one left.
-    apply_set_cookies(jar, seal_session(sample(), settings, *sealer, jar));
+    test::apply_set_cookies(jar, seal_session(sample(), settings, *sealer, jar));
     BOOST_TEST(jar.size() == 1u);
     BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", 100, &out) == SessionStatus::Ok);
 }
@@ -102,7 +93,7 @@ BOOST_AUTO_TEST_CASE(a_missing_chunk_makes_the_session_undecryptable) {
     auto sealer = test_sealer();
     CookieSettings settings;
     CookieMap jar;
-    apply_set_cookies(jar, seal_session(sample(std::string(9000, 'p')), settings, *sealer, jar));
+    test::apply_set_cookies(jar, seal_session(sample(std::string(9000, 'p')), settings, *sealer, jar));
     jar.erase("ssoauth_session_1");
     Session out;
     BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", 100, &out) == SessionStatus::Undecryptable);
@@ -112,7 +103,7 @@ BOOST_AUTO_TEST_CASE(sessions_of_another_client_or_past_max_age_are_refused) {
     auto sealer = test_sealer();
     CookieSettings settings;
     CookieMap jar;
-    apply_set_cookies(jar, seal_session(sample(), settings, *sealer, jar));
+    test::apply_set_cookies(jar, seal_session(sample(), settings, *sealer, jar));
     Session out;
     BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "other-app", 100, &out) == SessionStatus::WrongClient);
     BOOST_TEST(open_session(jar, settings, *sealer, kIssuer + "1", "app", 100, &out) == SessionStatus::WrongClient);
@@ -125,7 +116,7 @@ BOOST_AUTO_TEST_CASE(a_cookie_with_another_prefix_is_not_read) {
     CookieSettings app1, app2;
     app2.prefix = "app2";
     CookieMap jar;
-    apply_set_cookies(jar, seal_session(sample(), app1, *sealer, jar));
+    test::apply_set_cookies(jar, seal_session(sample(), app1, *sealer, jar));
     Session out;
     BOOST_TEST(open_session(jar, app2, *sealer, kIssuer, "app", 100, &out) == SessionStatus::Absent);
     // Copying app1's value under app2's name does not open either: the name is bound.
@@ -137,7 +128,7 @@ BOOST_AUTO_TEST_CASE(clearing_deletes_every_chunk) {
     CookieMap jar{{"ssoauth_session", "chunks.2"}, {"ssoauth_session_0", "a"}, {"ssoauth_session_1", "b"}};
     auto headers = clear_session_cookies(jar, CookieSettings{});
     BOOST_TEST(headers.size() == 3u);
-    apply_set_cookies(jar, headers);
+    test::apply_set_cookies(jar, headers);
     BOOST_TEST(jar.empty());
 }
 
