@@ -10,14 +10,17 @@ Environment knobs:
   SSOAUTH_KEEP_TMP   set to 1 to keep the temporary server roots after the run
 """
 
+import http.server
 import json
 import os
 import re
 import shutil
 import signal
 import socket
+import socketserver
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -473,6 +476,88 @@ Alias /logged-out "{r}/cgi-demo/logged-out.html"
                 ("%s stdout/stderr" % self.name, self.stdout_log, 40),
                 ("%s access_log" % self.name, self.access_log, 40)]
         return [(title, tail(path, n)) for title, path, n in logs if path.exists()]
+
+
+# --------------------------------------------------------------------------
+# An echo backend
+
+
+class Echo:
+    """A local HTTP server in this process that answers every request with
+    {"method", "path", "headers": [[name, value], ...], "body"} as JSON and
+    keeps a list of what it received (self.seen).  Used as a proxied backend
+    (to see what the module passes on) and as a backchannel_logout_uri (to
+    capture the IdP's logout tokens)."""
+
+    def __init__(self):
+        self.seen = []
+        self.lock = threading.Lock()
+        echo = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                record = {"method": self.command, "path": self.path,
+                          "headers": [[k, v] for k, v in self.headers.items()],
+                          "body": body.decode(errors="replace")}
+                with echo.lock:
+                    echo.seen.append(record)
+                out = json.dumps(record).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(out)
+
+            do_GET = do_POST = do_OPTIONS = do_HEAD = do_PUT = do_DELETE = _answer
+
+            def log_message(self, *args):
+                pass
+
+        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def origin(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def url(self, path):
+        return self.origin + path
+
+    def last(self, method=None, path_prefix=""):
+        """The last request with that method whose path starts with path_prefix."""
+        with self.lock:
+            seen = list(self.seen)
+        for rec in reversed(seen):
+            if (method is None or rec["method"] == method) and rec["path"].startswith(path_prefix):
+                return rec
+        raise AssertionError("the echo backend saw no %s %s*; saw %r" % (method, path_prefix, seen))
+
+    def wait_for(self, pred, timeout=8.0):
+        """The requests for which pred(record) holds, waiting up to timeout
+        seconds for at least one; [] if none came."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                hits = [e for e in self.seen if pred(e)]
+            if hits:
+                return hits
+            time.sleep(0.05)
+        return []
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 # --------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-import harness
 from harness import Httpd, REPO, MODULE_PATH, TEST_PASSPHRASE, apxs_cached, httpd_binary
 
 DIRECTIVES_MD = REPO / "docs" / "directives.md"

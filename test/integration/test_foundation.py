@@ -1,8 +1,6 @@
 """Foundation: the module loads, bad configuration fails `apache2 -t`, the
 CGI demo is served and never prints a secret, and the test IdP works."""
 
-import base64
-import hashlib
 import secrets
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -11,6 +9,7 @@ import requests
 
 from harness import (DEMO_EMAIL, DEMO_PASSWORD, PROTECT_DEMO, PUBLIC_CLIENT_ID,
                      module_directives)
+from helpers import pkce
 
 # No IdP is contacted by `apache2 -t` or by a server that protects nothing.
 UNUSED_ISSUER = "http://127.0.0.1:9/api/auth"
@@ -139,14 +138,8 @@ def test_cgi_demo_lists_claim_headers_and_serves_logged_out_page(httpd_factory, 
 
 # ---------------------------------------------------------------- test IdP
 
-def _pkce():
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    return verifier, challenge
-
-
 def _authorize_url(idp, redirect_uri, state):
-    _, challenge = _pkce()
+    _, challenge = pkce()
     return idp.discovery()["authorization_endpoint"] + "?" + urlencode({
         "response_type": "code",
         "client_id": PUBLIC_CLIENT_ID,

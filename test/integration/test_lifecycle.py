@@ -16,9 +16,6 @@ carry each bad claim; a real Better Auth logout token is captured by a small
 HTTP recorder registered as the client's backchannel_logout_uri.
 """
 
-import base64
-import collections
-import hashlib
 import http.server
 import json
 import re
@@ -33,9 +30,11 @@ import pytest
 import requests
 
 from harness import (CONFIDENTIAL_CLIENT_ID, CONFIDENTIAL_CLIENT_SECRET, DEMO_EMAIL, DEMO_NAME,
-                     PROTECT_DEMO, PUBLIC_CLIENT_ID, Browser, module_directives)
+                     PROTECT_DEMO, PUBLIC_CLIENT_ID, Browser, Echo, module_directives)
+from helpers import (XHR, assert_401_json, assert_no_store, b64u, jar_session, jwt_parts, log_mark,
+                     log_since, lower_headers, ordered_json, pkce, session_cookies_deleted,
+                     session_cookies_set, set_cookie_headers, set_cookies, wait_for_log)
 
-XHR = {"Accept": "application/json", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"}
 BCL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 ISO_MS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z")
 SEVEN_DAYS = 7 * 24 * 3600
@@ -48,86 +47,6 @@ TTL = 4
 
 def conf(issuer, client="public", extra=""):
     return module_directives(issuer, client=client, extra=extra) + PROTECT_DEMO
-
-
-def b64u(data):
-    if isinstance(data, str):
-        data = data.encode()
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64u_decode(text):
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def jwt_parts(token):
-    h, p, _ = token.split(".")
-    return json.loads(b64u_decode(h)), json.loads(b64u_decode(p))
-
-
-def ordered_json(text):
-    """JSON with objects as OrderedDicts, so key order can be asserted."""
-    return json.loads(text, object_pairs_hook=collections.OrderedDict)
-
-
-def parse_set_cookie(header):
-    parts = [p.strip() for p in header.split(";")]
-    name, _, value = parts[0].partition("=")
-    attrs = {}
-    for p in parts[1:]:
-        k, eq, v = p.partition("=")
-        attrs[k.strip().lower()] = v.strip() if eq else True
-    return name, value, attrs
-
-
-def set_cookies(resp):
-    return [parse_set_cookie(h) for h in resp.raw.headers.getlist("Set-Cookie")]
-
-
-def session_cookies_set(resp, prefix="ssoauth"):
-    """Set-Cookie headers that give the browser a (new) session."""
-    return [(n, v, a) for n, v, a in set_cookies(resp)
-            if n.startswith(prefix + "_session") and v and a.get("max-age") != "0"]
-
-
-def session_cookies_deleted(resp, prefix="ssoauth"):
-    return sorted(n for n, v, a in set_cookies(resp)
-                  if n.startswith(prefix + "_session") and not v and a.get("max-age") == "0")
-
-
-def jar_session(browser, prefix="ssoauth"):
-    return {c.name: c.value for c in browser.cookies if c.name.startswith(prefix + "_session")}
-
-
-def _log_path(server):
-    """The log a server writes: httpd's error_log, or the IdP's log."""
-    return server.error_log if hasattr(server, "error_log") else server.log_path
-
-
-def log_mark(server):
-    try:
-        return _log_path(server).stat().st_size
-    except OSError:
-        return 0
-
-
-def log_since(server, mark):
-    try:
-        with open(_log_path(server), "rb") as f:
-            f.seek(mark)
-            return f.read().decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def wait_for_log(server, pattern, mark=0, timeout=5.0):
-    rx = re.compile(pattern, re.M)
-    deadline = time.monotonic() + timeout
-    while True:
-        m = rx.search(log_since(server, mark))
-        if m or time.monotonic() > deadline:
-            return m
-        time.sleep(0.05)
 
 
 def grants(idp, kind="refresh_token"):
@@ -152,22 +71,12 @@ def browser_target(base, location):
     return urlsplit(urljoin(base, cleaned))
 
 
-def assert_no_store(resp):
-    assert resp.headers.get("Cache-Control") == "no-store", resp.headers
-
-
 def assert_json(resp, status):
     assert resp.status_code == status, (resp.status_code, resp.headers, resp.text[:500])
     assert resp.headers["Content-Type"].split(";")[0].strip() == "application/json", resp.headers
     assert "Location" not in resp.headers, resp.headers
     assert_no_store(resp)
     return ordered_json(resp.text)
-
-
-def assert_401_json(resp):
-    body = assert_json(resp, 401)
-    assert list(body) == ["error", "login"] and body["error"] == "unauthenticated", body
-    return body
 
 
 def assert_authorize_redirect(resp, idp, client_id=PUBLIC_CLIENT_ID):
@@ -207,69 +116,9 @@ def sign_in(browser, httpd, path="/demo/"):
     return resp
 
 
-class Recorder:
-    """A local HTTP server that records every request (method, path, headers,
-    body) and answers 200 with the request's headers as JSON.  Used as a
-    proxied backend (to see what the module passes on) and as a
-    backchannel_logout_uri (to capture the IdP's logout tokens)."""
-
-    def __init__(self):
-        self.seen = []
-        self.lock = threading.Lock()
-        rec = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _answer(self):
-                n = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(n) if n else b""
-                entry = {"method": self.command, "path": self.path,
-                         "headers": {k.lower(): v for k, v in self.headers.items()},
-                         "body": body.decode(errors="replace")}
-                with rec.lock:
-                    rec.seen.append(entry)
-                out = json.dumps(entry).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
-
-            do_GET = do_POST = _answer
-
-            def log_message(self, *args):
-                pass
-
-        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def url(self, path):
-        return "http://127.0.0.1:%d%s" % (self.port, path)
-
-    def wait_for(self, pred, timeout=8.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                hits = [e for e in self.seen if pred(e)]
-            if hits:
-                return hits
-            time.sleep(0.05)
-        return []
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def recorder():
-    r = Recorder()
+    r = Echo()
     yield r
     r.stop()
 
@@ -311,7 +160,7 @@ def test_session_endpoint_shape_and_no_token_leak(idp, httpd_factory, recorder):
     # The session's real tokens: the access token (as the proxied backend
     # receives it) and the id_token (as the sign-out redirect carries it).
     browser.get(httpd.url("/echo/t"), follow=False)
-    access_token = recorder.seen[-1]["headers"]["x-sso-access-token"]
+    access_token = lower_headers(recorder.seen[-1]["headers"])["x-sso-access-token"][-1]
     assert len(access_token) >= 20
     out = browser.post(httpd.url("/api/auth/signout"), follow=False, headers=same_origin(httpd))
     id_token = parse_qs(urlsplit(assert_json(out, 200)["redirectUrl"]).query)["id_token_hint"][0]
@@ -414,12 +263,11 @@ def end_provider_session(browser, provider, httpd, client_id=PUBLIC_CLIENT_ID):
     browser gets its own id_token for that provider session (SSO, no
     password) and calls end-session with it.  Returns that id_token's claims."""
     meta = provider.discovery()
-    verifier = secrets.token_urlsafe(48)
+    verifier, challenge = pkce()
     query = {"response_type": "code", "client_id": client_id,
              "redirect_uri": httpd.url("/api/auth/callback"), "scope": "openid",
              "state": secrets.token_urlsafe(12), "nonce": secrets.token_urlsafe(12),
-             "code_challenge": b64u(hashlib.sha256(verifier.encode()).digest()),
-             "code_challenge_method": "S256"}
+             "code_challenge": challenge, "code_challenge_method": "S256"}
     r = browser.get(meta["authorization_endpoint"] + "?" + urlencode(query), follow=False)
     assert r.status_code == 302 and r.headers["Location"].startswith(httpd.url("/api/auth/callback?")), r.headers
     code = parse_qs(urlsplit(r.headers["Location"]).query)["code"][0]
@@ -462,7 +310,7 @@ def test_refresh_refused_ends_session(idp_factory, httpd_factory, browser):
     mark = log_mark(httpd)
     before = grants(provider)
     r = browser.get(httpd.url("/demo/?format=json"), follow=False, headers=XHR)
-    assert_401_json(r)
+    assert_401_json(r, no_store=True, key_order=True)
     assert session_cookies_deleted(r) == sorted(stolen), r.headers
     assert grants(provider) == before + 1
     assert wait_for_log(httpd, r"SSOAUTH00028: refresh for %s failed: refresh_refused: token endpoint answered 400"
@@ -499,7 +347,7 @@ def test_refresh_after_provider_logout_ends_session(idp_factory, httpd_factory, 
     mark = log_mark(httpd)
     before = grants(provider)
     r = browser.get(httpd.url("/demo/?format=json"), follow=False, headers=XHR)
-    assert_401_json(r)
+    assert_401_json(r, no_store=True, key_order=True)
     assert session_cookies_deleted(r) == sorted(cookies), r.headers
     assert grants(provider) == before + 1
     assert wait_for_log(httpd, r"SSOAUTH00028: refresh for %s failed: session_ended: " % re.escape(sub), mark), \
@@ -690,7 +538,7 @@ def assert_end_session_url(url, idp, httpd, client_id=PUBLIC_CLIENT_ID):
     assert q["post_logout_redirect_uri"] == httpd.url("/logged-out"), q
     assert q["client_id"] == client_id
     assert len(q["state"]) >= 16, q
-    _, claims = jwt_parts(q["id_token_hint"])
+    _, claims, _ = jwt_parts(q["id_token_hint"])
     assert claims["aud"] == client_id and claims["iss"] == idp.issuer, claims
     return q, claims
 
@@ -727,7 +575,7 @@ def test_signout(idp, httpd_factory):
     assert list(body) == ["success", "redirectUrl"] and body["success"] is True, r.text
     q, claims = assert_end_session_url(body["redirectUrl"], idp, httpd)
     assert claims["sub"] == sub
-    assert session_cookies_deleted(r) == sorted(stolen), r.raw.headers.getlist("Set-Cookie")
+    assert session_cookies_deleted(r) == sorted(stolen), set_cookie_headers(r)
     assert not session_cookies_set(r)
     assert jar_session(browser) == {}
     assert wait_for_log(httpd, r"SSOAUTH00035: signed out: sub=%s$" % re.escape(sub), mark)
@@ -749,7 +597,7 @@ def test_signout(idp, httpd_factory):
         thief.session.cookies.set(name, value, domain="127.0.0.1", path="/")
     mark = log_mark(httpd)
     r = thief.get(httpd.url("/demo/?format=json"), follow=False, headers=XHR)
-    assert_401_json(r)
+    assert_401_json(r, no_store=True, key_order=True)
     assert session_cookies_deleted(r) == sorted(stolen)
     assert wait_for_log(httpd, r"SSOAUTH00027: session of %s ended by the provider" % re.escape(sub), mark)
     thief.session.close()
@@ -776,18 +624,22 @@ def test_signout_get_redirects(idp, httpd_factory, browser):
 
 # ================================================================ 6. SSO and back-channel logout
 
+def idp_client(client_id, port, backchannel_logout_uri=None, secret=None):
+    """One client of the test IdP's config, for an httpd on 127.0.0.1:port."""
+    c = {"client_id": client_id,
+         "redirect_uris": ["http://127.0.0.1:%d/api/auth/callback" % port],
+         "post_logout_redirect_uris": ["http://127.0.0.1:%d/logged-out" % port],
+         "backchannel_logout_uri": backchannel_logout_uri}
+    if secret:
+        c["client_secret"] = secret
+    return c
+
+
 def two_app_config(p1, p2, backchannel=True):
-    def client(cid, port, secret=None):
-        c = {"client_id": cid,
-             "redirect_uris": ["http://127.0.0.1:%d/api/auth/callback" % port],
-             "post_logout_redirect_uris": ["http://127.0.0.1:%d/logged-out" % port],
-             "backchannel_logout_uri": ("http://127.0.0.1:%d/api/auth/backchannel-logout" % port
-                                        if backchannel else None)}
-        if secret:
-            c["client_secret"] = secret
-        return c
-    return {"clients": [client(PUBLIC_CLIENT_ID, p1),
-                        client(CONFIDENTIAL_CLIENT_ID, p2, CONFIDENTIAL_CLIENT_SECRET)]}
+    def bcl(port):
+        return "http://127.0.0.1:%d/api/auth/backchannel-logout" % port if backchannel else None
+    return {"clients": [idp_client(PUBLIC_CLIENT_ID, p1, bcl(p1)),
+                        idp_client(CONFIDENTIAL_CLIENT_ID, p2, bcl(p2), CONFIDENTIAL_CLIENT_SECRET)]}
 
 
 def test_sso_and_backchannel_logout_between_two_apps(idp_factory, httpd_factory, httpd_ports):
@@ -846,7 +698,7 @@ def test_sso_and_backchannel_logout_between_two_apps(idp_factory, httpd_factory,
     # App 1's next request: unauthenticated, cookies cleared.
     mark1 = log_mark(app1)
     r = browser.get(app1.url("/demo/?format=json"), follow=False, headers=XHR)
-    assert_401_json(r)
+    assert_401_json(r, no_store=True, key_order=True)
     assert session_cookies_deleted(r, "app1") == sorted(app1_cookies), r.headers
     assert wait_for_log(app1, r"SSOAUTH00027: session of %s ended by the provider" % re.escape(sub), mark1)
     assert jar_session(browser, "app1") == {}
@@ -1041,10 +893,7 @@ def test_backchannel_real_token_replay_and_tampering(idp_factory, httpd_factory,
     signed by an attacker's key under the provider's real kid."""
     from cryptography.hazmat.primitives.asymmetric import ed25519
     port = httpd_ports[0]
-    cfg = {"clients": [{"client_id": PUBLIC_CLIENT_ID,
-                        "redirect_uris": ["http://127.0.0.1:%d/api/auth/callback" % port],
-                        "post_logout_redirect_uris": ["http://127.0.0.1:%d/logged-out" % port],
-                        "backchannel_logout_uri": recorder.url("/bcl")}]}
+    cfg = {"clients": [idp_client(PUBLIC_CLIENT_ID, port, recorder.url("/bcl"))]}
     provider = idp_factory(config=cfg, name="idp (capture)")
     httpd = httpd_factory(conf(provider.issuer), port=port)
     browser = Browser()
@@ -1057,9 +906,10 @@ def test_backchannel_real_token_replay_and_tampering(idp_factory, httpd_factory,
 
     hits = recorder.wait_for(lambda e: e["method"] == "POST" and e["path"] == "/bcl")
     assert len(hits) == 1, recorder.seen
-    assert hits[0]["headers"]["content-type"].startswith("application/x-www-form-urlencoded")
+    assert lower_headers(hits[0]["headers"])["content-type"][-1].startswith(
+        "application/x-www-form-urlencoded")
     token = parse_qs(hits[0]["body"])["logout_token"][0]
-    header, claims = jwt_parts(token)
+    header, claims, _ = jwt_parts(token)
     assert header["typ"] == "logout+jwt" and claims["sid"] == sid and claims["sub"] == sub, (header, claims)
     assert claims["aud"] == PUBLIC_CLIENT_ID and BCL_EVENT in claims["events"] and "nonce" not in claims
     assert provider.stats()["backchannel_logout_sent"] == 1
@@ -1088,7 +938,7 @@ def test_backchannel_real_token_replay_and_tampering(idp_factory, httpd_factory,
     assert_no_store(r)
     assert wait_for_log(httpd, r"SSOAUTH00040: back-channel logout: provider session %s ended$" % re.escape(sid), mark)
     r = browser.get(httpd.url("/demo/?format=json"), follow=False, headers=XHR)
-    assert_401_json(r)
+    assert_401_json(r, no_store=True, key_order=True)
     assert session_cookies_deleted(r) == sorted(cookies)
     assert wait_for_log(httpd, r"SSOAUTH00027: session of %s ended by the provider" % re.escape(sub), mark)
 

@@ -19,25 +19,22 @@ The echo backend is a small Python HTTP server in this process that answers
 every request with the request's headers as JSON and records what it saw.
 """
 
-import base64
 import hashlib
 import hmac
-import http.server
 import json
 import re
 import secrets
-import socketserver
-import threading
 import time
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
 
+from helpers import wait_for_log
 from harness import (CONFIDENTIAL_CLIENT_ID, DEMO_EMAIL, DEMO_NAME, DEMO_PASSWORD, PROTECT_DEMO,
-                     PUBLIC_CLIENT_ID, Browser, module_directives)
-
-XHR = {"Accept": "application/json", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"}
+                     PUBLIC_CLIENT_ID, Browser, Echo, module_directives)
+from helpers import (XHR, assert_401_json, b64u, b64u_decode, jar_session, jwt_parts, log_mark,
+                     log_since, lower_headers, pkce, set_cookie_headers)
 
 # The forged values a client tries to smuggle to the backend.
 EVIL = "evil@x"
@@ -56,37 +53,6 @@ FORGED_VALUES = (EVIL, FORGED, "admin")
 
 # ---------------------------------------------------------------- helpers
 
-def wait_for_log(httpd, pattern, timeout=3.0):
-    rx = re.compile(pattern, re.M)
-    deadline = time.monotonic() + timeout
-    while True:
-        m = rx.search(httpd.error_log_text())
-        if m or time.monotonic() > deadline:
-            return m
-        time.sleep(0.05)
-
-
-def lower_headers(pairs):
-    """[[name, value], ...] -> {lower name: [values]}"""
-    out = {}
-    for k, v in pairs:
-        out.setdefault(k.lower(), []).append(v)
-    return out
-
-
-def b64u(data):
-    if isinstance(data, str):
-        data = data.encode()
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64u_decode(text):
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def jwt_parts(token):
-    h, p, s = token.split(".")
-    return json.loads(b64u_decode(h)), json.loads(b64u_decode(p)), s
 
 
 def cgi_alias(httpd, path, auth=None, require=None, extra=""):
@@ -118,20 +84,6 @@ def demo_json(browser, url, headers=None):
     return r.json()
 
 
-def assert_401_json(resp, path):
-    """The module's answer to an unauthenticated non-navigation request."""
-    assert resp.status_code == 401, (resp.status_code, resp.headers, resp.text[:500])
-    assert "Location" not in resp.headers, resp.headers
-    assert resp.headers["Content-Type"].split(";")[0].strip() == "application/json", resp.headers
-    body = resp.json()
-    assert set(body) == {"error", "login"}, body
-    assert body["error"] == "unauthenticated"
-    assert body["login"].startswith("/api/auth/login?returnTo="), body
-    assert body["login"] == "/api/auth/login?returnTo=" + quote(path, safe=""), body
-    assert parse_qs(urlsplit(body["login"]).query) == {"returnTo": [path]}, body
-    return body
-
-
 def assert_authorize_redirect(resp, idp, client_id=PUBLIC_CLIENT_ID):
     assert resp.status_code == 302, (resp.status_code, resp.headers, resp.text[:500])
     loc = resp.headers["Location"]
@@ -141,62 +93,6 @@ def assert_authorize_redirect(resp, idp, client_id=PUBLIC_CLIENT_ID):
     assert q["client_id"] == [client_id], q
     assert q["response_type"] == ["code"], q
     return q
-
-
-class Echo:
-    """A local HTTP backend that answers every request with
-    {"method", "path", "headers": [[name, value], ...]} and keeps a list of
-    what it received."""
-
-    def __init__(self):
-        self.seen = []
-        echo = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _answer(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
-                record = {"method": self.command, "path": self.path,
-                          "headers": [[k, v] for k, v in self.headers.items()]}
-                echo.seen.append(record)
-                body = json.dumps(record).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
-
-            do_GET = do_POST = do_OPTIONS = do_HEAD = do_PUT = do_DELETE = _answer
-
-            def log_message(self, *args):
-                pass
-
-        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def origin(self):
-        return "http://127.0.0.1:%d" % self.port
-
-    def last(self, method=None, path_prefix=""):
-        for rec in reversed(self.seen):
-            if (method is None or rec["method"] == method) and rec["path"].startswith(path_prefix):
-                return rec
-        raise AssertionError("the echo backend saw no %s %s*; saw %r" % (method, path_prefix, self.seen))
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -230,8 +126,7 @@ def fetch_access_token(idp, redirect_uri, resource, client_id=PUBLIC_CLIENT_ID,
     resource= on authorize and token: returns the token response (its
     access_token is a JWT, typ at+jwt)."""
     meta = idp.discovery()
-    verifier = secrets.token_urlsafe(48)
-    challenge = b64u(hashlib.sha256(verifier.encode()).digest())
+    verifier, challenge = pkce()
     query = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
              "scope": scope, "state": secrets.token_urlsafe(12), "nonce": secrets.token_urlsafe(12),
              "code_challenge": challenge, "code_challenge_method": "S256", "resource": resource}
@@ -417,14 +312,12 @@ def test_client_x_sso_headers_never_reach_backends(idp, httpd_factory, browser, 
         assert_logged(name)
 
     # The module's own endpoint strips them too (logged; it answers with a redirect).
-    with open(httpd.error_log, "rb") as f:
-        before = len(f.read())
+    before = log_mark(httpd)
     r = browser.get(httpd.url("/api/auth/login?returnTo=%2Fdemo%2F"), follow=False,
                     headers={"X-SSO-Claim-Sub": "attacker"})
     assert r.status_code == 302, r.status_code
     time.sleep(0.2)
-    assert "SSOAUTH00051: removed client-supplied header X-SSO-Claim-Sub" in \
-        httpd.error_log.read_bytes()[before:].decode(errors="replace")
+    assert "SSOAUTH00051: removed client-supplied header X-SSO-Claim-Sub" in log_since(httpd, before)
 
     # Signed in: the protected CGI and proxy see the real values only.
     resp, hops = browser.sign_in(httpd.url("/demo/"))
@@ -827,7 +720,7 @@ def two_apps(idp, httpd_factory, names=(None, None)):
 
 
 def session_cookie_names(resp):
-    return [h.split("=", 1)[0] for h in resp.raw.headers.getlist("Set-Cookie")]
+    return [h.split("=", 1)[0] for h in set_cookie_headers(resp)]
 
 
 def assert_not_accepted(app, browser, idp, client_id):
@@ -849,7 +742,7 @@ def test_two_apps_do_not_share_sessions(idp, httpd_factory, names):
     assert resp.status_code == 200, hops
     sub = demo_json(browser, app1.url("/demo/?format=json"))["remote_user"]
     assert sub
-    jar_before = {c.name: c.value for c in browser.cookies if c.name.startswith(prefix1 + "_session")}
+    jar_before = jar_session(browser, prefix1)
     assert jar_before, list(browser.cookies)
 
     # App 2 on another port of the same host receives app 1's cookies and refuses them.
@@ -857,7 +750,7 @@ def test_two_apps_do_not_share_sessions(idp, httpd_factory, names):
     # ... without deleting app 1's session.
     for r in (nav, xhr):
         for name in session_cookie_names(r):
-            assert not name.startswith(prefix1 + "_session"), r.raw.headers.getlist("Set-Cookie")
+            assert not name.startswith(prefix1 + "_session"), set_cookie_headers(r)
     assert demo_json(browser, app1.url("/demo/?format=json"))["remote_user"] == sub
 
     if prefix1 != prefix2:
@@ -880,7 +773,7 @@ def test_copied_cookie_rejected_even_for_same_client(idp, httpd_factory):
     app2 = httpd_factory(module_directives(idp.issuer, extra="SSOAuthCookieName app2") + PROTECT_DEMO)
     resp, hops = browser.sign_in(app1.url("/demo/"))
     assert resp.status_code == 200, hops
-    copied = {c.name: c.value for c in browser.cookies if c.name.startswith("app1_session")}
+    copied = jar_session(browser, "app1")
     assert copied
     for name, value in copied.items():
         browser.cookies.set("app2" + name[len("app1"):], value, domain="127.0.0.1", path="/")

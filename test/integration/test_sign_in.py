@@ -16,14 +16,14 @@ from urllib.parse import parse_qs, quote, urlencode, urljoin, urlsplit, urlunspl
 import pytest
 import requests
 
+from helpers import wait_for_log
 from harness import (CONFIDENTIAL_CLIENT_SECRET, DEMO_EMAIL, DEMO_NAME, PROTECT_DEMO,
                      PUBLIC_CLIENT_ID, Browser)
+from helpers import XHR, session_cookies_set, set_cookie_headers, set_cookies
 
 PASS_A = "passphrase-A-for-rotation-tests-0123456789-abcdef"
 PASS_B = "passphrase-B-for-rotation-tests-0123456789-abcdef"
 PASS_C = "passphrase-C-for-rotation-tests-0123456789-abcdef"
-
-XHR_HEADERS = {"Accept": "application/json", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -40,29 +40,6 @@ def directives(issuer, passphrases=(PASS_A,), client_id=PUBLIC_CLIENT_ID, auth="
     return "\n".join(lines) + "\n" + PROTECT_DEMO
 
 
-def set_cookie_headers(resp):
-    return resp.raw.headers.getlist("Set-Cookie")
-
-
-def parse_set_cookie(header):
-    """'n=v; Path=/; HttpOnly' -> (name, value, {'path': '/', 'httponly': True})"""
-    parts = [p.strip() for p in header.split(";")]
-    name, _, value = parts[0].partition("=")
-    attrs = {}
-    for p in parts[1:]:
-        k, eq, v = p.partition("=")
-        attrs[k.strip().lower()] = v.strip() if eq else True
-    return name, value, attrs
-
-
-def set_cookies(resp):
-    return [parse_set_cookie(h) for h in set_cookie_headers(resp)]
-
-
-def session_cookies_set(resp):
-    """Set-Cookie headers that give the browser a session (non-empty value)."""
-    return [(n, v, a) for n, v, a in set_cookies(resp)
-            if n.startswith("ssoauth_session") and v and a.get("max-age") != "0"]
 
 
 def jar_names(browser):
@@ -89,16 +66,6 @@ def location_path(resp):
     loc = resp.headers["Location"]
     parts = urlsplit(loc)
     return urlunsplit(("", "", parts.path, parts.query, ""))
-
-
-def wait_for_log(httpd, pattern, timeout=3.0):
-    rx = re.compile(pattern, re.M)
-    deadline = time.monotonic() + timeout
-    while True:
-        m = rx.search(httpd.error_log_text())
-        if m or time.monotonic() > deadline:
-            return m
-        time.sleep(0.05)
 
 
 def assert_authorize_redirect(resp, idp, httpd, client_id=PUBLIC_CLIENT_ID):
@@ -447,7 +414,7 @@ def test_xhr_without_session_gets_401_json(idp, public_httpd, browser, how):
     path = "/demo/?tab=2"
     url = public_httpd.url(path)
     if how == "sec-fetch-cors":
-        r = browser.get(url, follow=False, headers=XHR_HEADERS)
+        r = browser.get(url, follow=False, headers=XHR)
     elif how == "accept-json":
         r = requests.get(url, headers={"Accept": "application/json"}, allow_redirects=False, timeout=10)
     elif how == "x-requested-with":
