@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 
+#include <atomic>
 #include <cstring>
 
 namespace ssoauth {
@@ -45,6 +46,11 @@ std::string associated_data(const unsigned char* header, const std::string& cook
 }
 
 }  // namespace
+
+CookieSealer::CookieSealer(std::vector<Key> keys) : keys_(std::move(keys)) {
+    static std::atomic<uint64_t> next{1};
+    id_ = next++;
+}
 
 std::shared_ptr<const CookieSealer> CookieSealer::create(const std::vector<std::string>& passphrases,
                                                          std::string* error) {

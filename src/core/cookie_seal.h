@@ -9,6 +9,7 @@
 #include "core/pkce.h"
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,14 +35,17 @@ public:
     std::optional<std::string> open(const std::string& sealed, const std::string& cookie_name) const;
 
     size_t key_count() const { return keys_.size(); }
+    // Distinct for every sealer ever created in this process (never reused, unlike an address).
+    uint64_t id() const { return id_; }
 
 private:
     struct Key {
         std::array<unsigned char, 4> id;
         std::array<unsigned char, 32> secret;
     };
-    explicit CookieSealer(std::vector<Key> keys) : keys_(std::move(keys)) {}
+    explicit CookieSealer(std::vector<Key> keys);
     std::vector<Key> keys_;
+    uint64_t id_;
 };
 
 // Cookie values larger than one browser cookie are split into chunks.

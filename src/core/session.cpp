@@ -3,6 +3,8 @@
 #include "core/claims.h"
 
 #include <cstdlib>
+#include <mutex>
+#include <unordered_map>
 #include <ctime>
 
 namespace ssoauth {
@@ -49,6 +51,23 @@ std::string Session::to_json() const {
     json_object_set_new(doc.get(), "exp", json_integer(expires_at));
     if (last_seen) json_object_set_new(doc.get(), "seen", json_integer(last_seen));
     return json_dump(doc.get());
+}
+
+Session Session::clone() const {
+    Session s;
+    s.issuer = issuer;
+    s.client_id = client_id;
+    s.subject = subject;
+    s.sid = sid;
+    s.claims = JsonPtr(claims ? json_deep_copy(claims.get()) : json_object());
+    s.id_token = id_token;
+    s.access_token = access_token;
+    s.refresh_token = refresh_token;
+    s.access_token_expires_at = access_token_expires_at;
+    s.created_at = created_at;
+    s.expires_at = expires_at;
+    s.last_seen = last_seen;
+    return s;
 }
 
 std::optional<Session> Session::from_json(const std::string& text) {
@@ -198,26 +217,97 @@ std::vector<std::string> clear_session_cookies(const CookieMap& request_cookies,
     return headers;
 }
 
+namespace {
+
+// The per-process cache of opened sessions (see open_session in session.h).
+class OpenedSessions {
+public:
+    SessionPtr find(uint64_t sealer, const std::string& name, const std::string& sealed) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = entries_.find(sealed);
+        if (it == entries_.end() || it->second.sealer != sealer || it->second.name != name) return nullptr;
+        return it->second.session;
+    }
+    void insert(uint64_t sealer, const std::string& name, const std::string& sealed, SessionPtr session,
+                int64_t now) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (entries_.size() >= kMaxEntries) {
+            for (auto it = entries_.begin(); it != entries_.end();)
+                it = it->second.session->expires_at <= now ? entries_.erase(it) : std::next(it);
+            if (entries_.size() >= kMaxEntries) entries_.clear();
+        }
+        entries_[sealed] = Entry{sealer, name, std::move(session)};
+    }
+    size_t size() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return entries_.size();
+    }
+
+private:
+    static constexpr size_t kMaxEntries = 4096;
+    struct Entry {
+        uint64_t sealer;
+        std::string name;
+        SessionPtr session;
+    };
+    std::mutex mutex_;
+    std::unordered_map<std::string, Entry> entries_;
+};
+
+OpenedSessions& opened_sessions() {
+    static OpenedSessions* cache = new OpenedSessions();  // never destroyed: used until the process exits
+    return *cache;
+}
+
+}  // namespace
+
+size_t cached_session_count() { return opened_sessions().size(); }
+
+SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
+                           const CookieSealer& sealer, const std::string& issuer,
+                           const std::string& client_id, int64_t now, SessionPtr* out) {
+    auto sealed = read_session_cookie(request_cookies, settings);
+    if (!sealed) return SessionStatus::Absent;
+    const std::string name = session_cookie_name(settings);
+    SessionPtr session = opened_sessions().find(sealer.id(), name, *sealed);
+    if (!session) {
+        auto plaintext = sealer.open(*sealed, name);
+        if (!plaintext) return SessionStatus::Undecryptable;
+        auto parsed = Session::from_json(*plaintext);
+        if (!parsed) return SessionStatus::Malformed;
+        session = std::make_shared<const Session>(std::move(*parsed));
+        opened_sessions().insert(sealer.id(), name, *sealed, session, now);
+    }
+    if (session->issuer != issuer || session->client_id != client_id) return SessionStatus::WrongClient;
+    if (session->expires_at != 0 && now >= session->expires_at) return SessionStatus::Expired;
+    *out = std::move(session);
+    return SessionStatus::Ok;
+}
+
 SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
                            const CookieSealer& sealer, const std::string& issuer,
                            const std::string& client_id, int64_t now, Session* out) {
-    auto sealed = read_session_cookie(request_cookies, settings);
-    if (!sealed) return SessionStatus::Absent;
-    auto plaintext = sealer.open(*sealed, session_cookie_name(settings));
-    if (!plaintext) return SessionStatus::Undecryptable;
-    auto session = Session::from_json(*plaintext);
-    if (!session) return SessionStatus::Malformed;
-    if (session->issuer != issuer || session->client_id != client_id) return SessionStatus::WrongClient;
-    if (session->expires_at != 0 && now >= session->expires_at) return SessionStatus::Expired;
-    *out = std::move(*session);
-    return SessionStatus::Ok;
+    SessionPtr session;
+    SessionStatus status = open_session(request_cookies, settings, sealer, issuer, client_id, now, &session);
+    if (status == SessionStatus::Ok) *out = session->clone();
+    return status;
+}
+
+std::vector<std::string> seal_session(SessionPtr session, const CookieSettings& settings,
+                                      const CookieSealer& sealer, const CookieMap& request_cookies) {
+    const std::string name = session_cookie_name(settings);
+    std::string sealed = sealer.seal(session->to_json(), name);
+    if (sealed.empty()) return {};
+    std::vector<std::string> headers = write_session_cookies(sealed, settings, request_cookies);
+    // (Eviction only needs the wall clock; validity checks always take `now` from the caller.)
+    if (!headers.empty())
+        opened_sessions().insert(sealer.id(), name, sealed, std::move(session), static_cast<int64_t>(std::time(nullptr)));
+    return headers;
 }
 
 std::vector<std::string> seal_session(const Session& session, const CookieSettings& settings,
                                       const CookieSealer& sealer, const CookieMap& request_cookies) {
-    std::string sealed = sealer.seal(session.to_json(), session_cookie_name(settings));
-    if (sealed.empty()) return {};
-    return write_session_cookies(sealed, settings, request_cookies);
+    return seal_session(std::make_shared<const Session>(session.clone()), settings, sealer, request_cookies);
 }
 
 }  // namespace ssoauth

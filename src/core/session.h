@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,9 +31,14 @@ struct Session {
 
     std::string to_json() const;
     static std::optional<Session> from_json(const std::string& text);
+    // A deep copy (the claims included), to change a shared session.
+    Session clone() const;
     // A claim as text: strings as they are, arrays joined with ',', others as JSON. "" when absent.
     std::string claim_text(const std::string& name) const;
 };
+
+// Sessions are shared, immutable, between the requests that carry the same cookie.
+using SessionPtr = std::shared_ptr<const Session>;
 
 enum class SessionStatus {
     Ok,
@@ -80,12 +86,28 @@ std::optional<std::string> read_session_cookie(const CookieMap& request_cookies,
 std::vector<std::string> clear_session_cookies(const CookieMap& request_cookies, const CookieSettings& settings);
 
 // Opens and checks the session in the request's cookies.
+//
+// Opened sessions are cached per process, keyed by the exact sealed cookie
+// value (with the sealer and the cookie name): a cookie seen before costs a
+// hash lookup and a comparison instead of base64, AES-GCM and a JSON parse.
+// Only values that opened are cached, so a hit means the very same bytes were
+// authenticated before; expiry, client and issuer are checked on every call.
+SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
+                           const CookieSealer& sealer, const std::string& issuer,
+                           const std::string& client_id, int64_t now, SessionPtr* out);
+// The same, as a private copy.
 SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
                            const CookieSealer& sealer, const std::string& issuer,
                            const std::string& client_id, int64_t now, Session* out);
 
 // Seals the session and returns its Set-Cookie values (empty when too large).
+// The sealed value enters the cache, so the next request that carries it is a hit.
 std::vector<std::string> seal_session(const Session& session, const CookieSettings& settings,
                                       const CookieSealer& sealer, const CookieMap& request_cookies);
+std::vector<std::string> seal_session(SessionPtr session, const CookieSettings& settings,
+                                      const CookieSealer& sealer, const CookieMap& request_cookies);
+
+// How many opened sessions this process holds (for tests and diagnostics).
+size_t cached_session_count();
 
 }  // namespace ssoauth

@@ -34,7 +34,9 @@ void delete_with_pool(apr_pool_t* pool, T* object) {
 // userless authorization pass, or by check_authn, whichever runs first.
 struct Identity {
     SharedClaims claims;       // null: not authenticated
-    std::string access_token;  // for SSOAuthPassAccessToken
+    SessionPtr session;        // session mode: shared with every request carrying the cookie
+    std::string bearer_token;  // bearer mode: the verified token
+    const std::string& access_token() const { return session ? session->access_token : bearer_token; }
     // Bearer mode only: why the token was refused.
     bool bearer = false;
     bool token_present = false;
@@ -43,10 +45,6 @@ struct Identity {
     TokenStatus status = TokenStatus::Ok;
     std::string detail;
 };
-
-SharedClaims share(JsonPtr claims) {
-    return SharedClaims(claims.release(), [](const json_t* j) { json_decref(const_cast<json_t*>(j)); });
-}
 
 bool is_bearer_type(const char* type) { return type && !strcasecmp(type, kBearerAuthType); }
 bool is_session_type(const char* type) { return type && !strcasecmp(type, kAuthType); }
@@ -65,18 +63,15 @@ Identity resolve_bearer(request_rec* r, const DirConfig* c) {
     id.status = verifier->verify(token, request_now(r), &claims, &id.keys_unavailable, &id.detail);
     if (id.status == TokenStatus::Ok && !id.keys_unavailable) {
         id.claims = std::move(claims);
-        id.access_token = token;
+        id.bearer_token = token;
     }
     return id;
 }
 
 Identity resolve_session(request_rec* r, const DirConfig* c) {
     Identity id;
-    Session session;
-    if (current_session(r, c, &session) == SessionCheck::Ok) {
-        id.claims = share(std::move(session.claims));
-        id.access_token = session.access_token;
-    }
+    if (current_session(r, c, &id.session) == SessionCheck::Ok)
+        id.claims = SharedClaims(id.session, id.session->claims.get());  // no copy: shares the session
     return id;
 }
 
@@ -119,8 +114,8 @@ int export_identity(request_rec* r, const DirConfig* c, const Identity& id) {
         apr_table_set(r->headers_in, claim_header_name(claim).c_str(), text.c_str());
         apr_table_set(r->subprocess_env, claim_variable_name(claim).c_str(), text.c_str());
     }
-    if (c->pass_access_token == 1 && !id.access_token.empty())
-        apr_table_set(r->headers_in, kAccessTokenHeader, id.access_token.c_str());
+    if (c->pass_access_token == 1 && !id.access_token().empty())
+        apr_table_set(r->headers_in, kAccessTokenHeader, id.access_token().c_str());
     return OK;
 }
 

@@ -92,10 +92,10 @@ int callback_endpoint(request_rec* r, const DirConfig* c) {
 
 int session_endpoint(request_rec* r, const DirConfig* c) {
     if (r->method_number != M_GET) return HTTP_METHOD_NOT_ALLOWED;
-    Session session;
+    SessionPtr session;
     bool ok = current_session(r, c, &session) == SessionCheck::Ok;
     set_no_store(r);
-    return send_body(r, HTTP_OK, "application/json", session_endpoint_json(ok ? &session : nullptr) + "\n");
+    return send_body(r, HTTP_OK, "application/json", session_endpoint_json(ok ? session.get() : nullptr) + "\n");
 }
 
 int refresh_endpoint(request_rec* r, const DirConfig* c) {
@@ -105,7 +105,7 @@ int refresh_endpoint(request_rec* r, const DirConfig* c) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SSOLOGNO(00032) "refresh refused: cross-origin POST");
         return json_error(r, HTTP_FORBIDDEN, "cross_origin_request");
     }
-    Session session;
+    SessionPtr session;
     std::string reason = "unauthenticated";
     SessionCheck check = current_session(r, c, &session, true, &reason);
     if (!post) {
@@ -117,9 +117,9 @@ int refresh_endpoint(request_rec* r, const DirConfig* c) {
     if (check != SessionCheck::Ok) return json_error(r, HTTP_UNAUTHORIZED, reason.c_str());
     json_t* body = json_object();
     json_object_set_new(body, "success", json_true());
-    json_object_set_new(body, "expires", json_string(iso8601_utc(session.access_token_expires_at
-                                                                      ? session.access_token_expires_at
-                                                                      : session.expires_at).c_str()));
+    json_object_set_new(body, "expires", json_string(iso8601_utc(session->access_token_expires_at
+                                                                      ? session->access_token_expires_at
+                                                                      : session->expires_at).c_str()));
     return send_json(r, HTTP_OK, body);
 }
 

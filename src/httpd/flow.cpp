@@ -7,6 +7,7 @@
 #include "httpd/shm_store.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace ssoauth {
 namespace httpd {
@@ -77,7 +78,7 @@ int unauthenticated_json(request_rec* r, const DirConfig* c) {
     return DONE;
 }
 
-SessionCheck current_session(request_rec* r, const DirConfig* c, Session* session, bool force_refresh,
+SessionCheck current_session(request_rec* r, const DirConfig* c, SessionPtr* session, bool force_refresh,
                              std::string* reason) {
     const CookieMap cookies = request_cookies(r);
     const CookieSettings settings = cookie_settings(r, c);
@@ -89,33 +90,35 @@ SessionCheck current_session(request_rec* r, const DirConfig* c, Session* sessio
         return SessionCheck::Ended;
     };
 
-    SessionStatus status = open_session(cookies, settings, **c->sealer, c->provider, c->client_id, now, session);
+    SessionPtr current;
+    SessionStatus status = open_session(cookies, settings, **c->sealer, c->provider, c->client_id, now, &current);
     // Another application's session (same cookie name, another client) is not ours to delete.
     if (status == SessionStatus::Absent || status == SessionStatus::WrongClient) return SessionCheck::Absent;
     if (status != SessionStatus::Ok) return end(session_status_name(status), true);
 
     auto store = shared_store();
-    if (RevocationList(*store, c->provider).is_revoked(*session, now)) {
+    if (RevocationList(*store, c->provider).is_revoked(*current, now)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       SSOLOGNO(00027) "session of %s ended by the provider (back-channel logout or sign-out)",
-                      session->subject.c_str());
+                      current->subject.c_str());
         return end("revoked", true);
     }
-    bool dirty = false;
+    // Changes go to a private copy; the cached session stays as it was sealed.
+    std::optional<Session> changed;
     const int idle = inactivity_timeout(c);
     if (idle > 0) {
-        if (session->last_seen && now - session->last_seen > idle) return end("inactive", true);
-        if (now - session->last_seen >= std::min(60, std::max(1, idle / 4))) {
-            session->last_seen = now;
-            dirty = true;
+        if (current->last_seen && now - current->last_seen > idle) return end("inactive", true);
+        if (now - current->last_seen >= std::min(60, std::max(1, idle / 4))) {
+            changed = current->clone();
+            changed->last_seen = now;
         }
     }
-    if (force_refresh || needs_refresh(*session, now, refresh_before(c))) {
+    if (force_refresh || needs_refresh(*current, now, refresh_before(c))) {
         SingleFlightRefresh flight(*store, **c->sealer);
-        RefreshOutcome outcome = flight.refresh(client_config(r, c), *provider_of(r, c), *session, now);
+        RefreshOutcome outcome = flight.refresh(client_config(r, c), *provider_of(r, c), *current, now);
         if (!outcome.ok()) {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SSOLOGNO(00028) "refresh for %s failed: %s: %s",
-                          session->subject.c_str(), refresh_error_name(outcome.error), outcome.detail.c_str());
+                          current->subject.c_str(), refresh_error_name(outcome.error), outcome.detail.c_str());
             // A provider that is down or busy consumed nothing: keep the cookie for a later try.
             const bool transient = outcome.error == RefreshError::ProviderUnreachable ||
                                    outcome.error == RefreshError::Busy ||
@@ -123,16 +126,17 @@ SessionCheck current_session(request_rec* r, const DirConfig* c, Session* sessio
             return end(refresh_error_name(outcome.error), !transient);
         }
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, SSOLOGNO(00029) "session of %s refreshed%s",
-                      session->subject.c_str(), outcome.reused ? " (reusing a concurrent request's refresh)" : "");
+                      current->subject.c_str(), outcome.reused ? " (reusing a concurrent request's refresh)" : "");
         if (idle > 0) outcome.session.last_seen = now;
-        *session = std::move(outcome.session);
-        dirty = true;
+        changed = std::move(outcome.session);
     }
-    if (dirty) {
-        std::vector<std::string> set = seal_session(*session, settings, **c->sealer, cookies);
+    if (changed) {
+        current = std::make_shared<const Session>(std::move(*changed));
+        std::vector<std::string> set = seal_session(current, settings, **c->sealer, cookies);
         if (set.empty()) return end("session_too_large", true);
         add_set_cookies(r, set);
     }
+    *session = std::move(current);
     return SessionCheck::Ok;
 }
 

@@ -37,7 +37,7 @@ enum class SessionCheck {
 // Opens the request's session and applies revocation (back-channel logout),
 // the inactivity timeout and a refresh when the access token is (about to be)
 // expired, or always when `force_refresh`. Sets the Set-Cookie headers it needs.
-SessionCheck current_session(request_rec* r, const DirConfig* c, Session* session, bool force_refresh = false,
+SessionCheck current_session(request_rec* r, const DirConfig* c, SessionPtr* session, bool force_refresh = false,
                              std::string* reason = nullptr);
 
 }  // namespace httpd

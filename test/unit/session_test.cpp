@@ -132,4 +132,51 @@ BOOST_AUTO_TEST_CASE(clearing_deletes_every_chunk) {
     BOOST_TEST(jar.empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_cookie_seen_before_is_served_from_the_cache_without_reopening) {
+    auto sealer = test_sealer();
+    CookieSettings settings;
+    CookieMap jar;
+    test::apply_set_cookies(jar, seal_session(sample(), settings, *sealer, jar));
+    SessionPtr first, second;
+    BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", 100, &first) == SessionStatus::Ok);
+    BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", 100, &second) == SessionStatus::Ok);
+    BOOST_TEST(first.get() == second.get());  // one opened session, shared
+    BOOST_TEST(cached_session_count() >= 1u);
+}
+
+BOOST_AUTO_TEST_CASE(cached_sessions_still_expire_and_still_belong_to_one_client) {
+    auto sealer = test_sealer();
+    CookieSettings settings;
+    CookieMap jar;
+    test::apply_set_cookies(jar, seal_session(sample(), settings, *sealer, jar));
+    SessionPtr s;
+    BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", 100, &s) == SessionStatus::Ok);
+    BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", 5000, &s) == SessionStatus::Expired);
+    BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "other-app", 100, &s) == SessionStatus::WrongClient);
+}
+
+BOOST_AUTO_TEST_CASE(a_tampered_copy_of_a_cached_cookie_is_not_served_from_the_cache) {
+    auto sealer = test_sealer();
+    CookieSettings settings;
+    CookieMap jar;
+    test::apply_set_cookies(jar, seal_session(sample(), settings, *sealer, jar));
+    SessionPtr s;
+    BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", 100, &s) == SessionStatus::Ok);
+    std::string& value = jar["ssoauth_session"];
+    value[value.size() / 2] = value[value.size() / 2] == 'A' ? 'B' : 'A';
+    BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", 100, &s) == SessionStatus::Undecryptable);
+}
+
+BOOST_AUTO_TEST_CASE(a_cookie_cached_under_one_passphrase_list_does_not_open_under_another) {
+    // After a reload that drops a passphrase, its cookies must stop working at once.
+    auto old_sealer = test_sealer();
+    auto new_sealer = CookieSealer::create({"a-new-passphrase-that-replaced-the-old-0123"}, nullptr);
+    CookieSettings settings;
+    CookieMap jar;
+    test::apply_set_cookies(jar, seal_session(sample(), settings, *old_sealer, jar));
+    SessionPtr s;
+    BOOST_TEST(open_session(jar, settings, *old_sealer, kIssuer, "app", 100, &s) == SessionStatus::Ok);
+    BOOST_TEST(open_session(jar, settings, *new_sealer, kIssuer, "app", 100, &s) == SessionStatus::Undecryptable);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
