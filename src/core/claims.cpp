@@ -95,6 +95,19 @@ bool is_reserved_header(const std::string& name) {
     return true;
 }
 
+IdentityExport make_identity_export(const json_t* claims, const std::string& user_claim,
+                                    const std::vector<std::string>& pass_claims) {
+    IdentityExport out;
+    out.remote_user = sanitize_header_value(claim_value_text(find_claim(claims, user_claim)));
+    for (const std::string& claim : pass_claims) {
+        const json_t* value = find_claim(claims, claim);
+        if (!value || json_is_null(value)) continue;
+        out.claims.push_back({claim_header_name(claim), claim_variable_name(claim),
+                              sanitize_header_value(claim_value_text(value))});
+    }
+    return out;
+}
+
 const std::vector<std::string>& default_pass_claims() {
     static const std::vector<std::string> claims = {"sub", "email", "name", "email_verified", "role"};
     return claims;

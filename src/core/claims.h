@@ -38,4 +38,18 @@ constexpr const char* kAccessTokenHeader = "X-SSO-Access-Token";
 // The default SSOAuthPassClaims list.
 const std::vector<std::string>& default_pass_claims();
 
+// What the module hands a backend for one identity under one configuration,
+// computed once per opened session (the per-request path only attaches it).
+struct ClaimExport {
+    std::string header;    // X-SSO-Claim-<name>
+    std::string variable;  // SSO_CLAIM_<name>
+    std::string value;     // sanitised
+};
+struct IdentityExport {
+    std::string remote_user;  // sanitised; "" when the user claim is absent
+    std::vector<ClaimExport> claims;
+};
+IdentityExport make_identity_export(const json_t* claims, const std::string& user_claim,
+                                    const std::vector<std::string>& pass_claims);
+
 }  // namespace ssoauth

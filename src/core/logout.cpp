@@ -51,7 +51,9 @@ TokenStatus verify_logout_token(const ClientConfig& client, Provider& provider, 
 }
 
 std::string RevocationList::key(const char* kind, const std::string& value) const {
-    return std::string(kind) + issuer_ + " " + value;
+    std::string key(kind);
+    key.append(issuer_).append(" ").append(value);
+    return key;
 }
 
 bool RevocationList::record(const LogoutEvent& event, int64_t now, int64_t keep_seconds) {
@@ -65,7 +67,11 @@ bool RevocationList::first_use_of_jti(const LogoutEvent& event, int64_t now, int
 }
 
 bool RevocationList::is_revoked(const Session& session, int64_t now) {
-    if (!session.sid.empty() && store_.get(key("sid:", session.sid), now)) return true;
+    // On every authenticated request: skip building keys while nothing was ever revoked.
+    static const std::string sid_prefix = "sid:", sub_prefix = "sub:";
+    if (!session.sid.empty() && store_.may_hold(sid_prefix, now) && store_.get(key("sid:", session.sid), now))
+        return true;
+    if (!store_.may_hold(sub_prefix, now)) return false;
     auto since = store_.get(key("sub:", session.subject), now);
     return since && session.created_at <= std::strtoll(since->c_str(), nullptr, 10);
 }

@@ -6,6 +6,8 @@
 #include "core/login_flow.h"
 #include "core/shared_store.h"
 
+#include <string_view>
+
 namespace ssoauth {
 
 // <end_session_endpoint>?id_token_hint=…&post_logout_redirect_uri=…&client_id=…&state=…
@@ -31,7 +33,8 @@ TokenStatus verify_logout_token(const ClientConfig& client, Provider& provider, 
 
 class RevocationList {
 public:
-    RevocationList(SharedStore& store, std::string issuer) : store_(store), issuer_(std::move(issuer)) {}
+    // `issuer` must outlive the list (it is checked on every request: no copy).
+    RevocationList(SharedStore& store, std::string_view issuer) : store_(store), issuer_(issuer) {}
 
     // Records the ended session (sid), or every session of the user begun
     // before `event.iat` (sub without sid), for `keep_seconds`.
@@ -44,7 +47,7 @@ public:
 private:
     std::string key(const char* kind, const std::string& value) const;
     SharedStore& store_;
-    const std::string issuer_;
+    const std::string_view issuer_;
 };
 
 }  // namespace ssoauth

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 #include <ctime>
 
@@ -51,6 +52,23 @@ std::string Session::to_json() const {
     json_object_set_new(doc.get(), "exp", json_integer(expires_at));
     if (last_seen) json_object_set_new(doc.get(), "seen", json_integer(last_seen));
     return json_dump(doc.get());
+}
+
+struct Session::ExportMemo {
+    std::mutex mutex;
+    std::vector<std::pair<std::string, std::shared_ptr<const IdentityExport>>> entries;
+};
+
+std::shared_ptr<Session::ExportMemo> Session::make_memo() { return std::make_shared<ExportMemo>(); }
+
+std::shared_ptr<const IdentityExport> Session::identity_export(const std::string& key,
+                                                               const std::function<IdentityExport()>& make) const {
+    std::lock_guard<std::mutex> lock(memo_->mutex);
+    for (const auto& entry : memo_->entries)
+        if (entry.first == key) return entry.second;
+    auto made = std::make_shared<const IdentityExport>(make());
+    if (memo_->entries.size() < 8) memo_->entries.emplace_back(key, made);  // a few configurations at most
+    return made;
 }
 
 Session Session::clone() const {
@@ -153,6 +171,33 @@ CookieMap parse_cookie_header(const std::string& header) {
     return cookies;
 }
 
+std::optional<std::string_view> find_cookie(std::string_view header, std::string_view name) {
+    // Same reading as parse_cookie_header, without building the whole map or copying.
+    auto not_blank = [&](size_t from) {
+        while (from < header.size() && (header[from] == ' ' || header[from] == '\t')) ++from;
+        return from;
+    };
+    size_t pos = 0;
+    while (pos < header.size()) {
+        size_t end = header.find(';', pos);
+        if (end == std::string_view::npos) end = header.size();
+        size_t b = not_blank(pos);
+        if (b < end && header.compare(b, name.size(), name) == 0) {
+            size_t after = not_blank(b + name.size());
+            if (after < end && header[after] == '=') {
+                size_t vb = not_blank(after + 1), ve = end;
+                while (ve > vb && (header[ve - 1] == ' ' || header[ve - 1] == '\t')) --ve;
+                std::string_view value = header.substr(vb, ve - vb);
+                if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+                    value = value.substr(1, value.size() - 2);
+                return value;
+            }
+        }
+        pos = end + 1;
+    }
+    return std::nullopt;
+}
+
 std::string set_cookie_header(const std::string& name, const std::string& value,
                               const CookieSettings& settings, long max_age) {
     std::string h = name + "=" + value + "; Path=/";
@@ -220,23 +265,28 @@ std::vector<std::string> clear_session_cookies(const CookieMap& request_cookies,
 namespace {
 
 // The per-process cache of opened sessions (see open_session in session.h).
+// Looked up by a view into the request's own Cookie header: no copy of the
+// sealed value on a hit.
 class OpenedSessions {
 public:
-    SessionPtr find(uint64_t sealer, const std::string& name, const std::string& sealed) {
+    SessionPtr find(uint64_t sealer, const std::string& name, std::string_view sealed) {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = entries_.find(sealed);
         if (it == entries_.end() || it->second.sealer != sealer || it->second.name != name) return nullptr;
         return it->second.session;
     }
-    void insert(uint64_t sealer, const std::string& name, const std::string& sealed, SessionPtr session,
+    void insert(uint64_t sealer, const std::string& name, std::string_view sealed, SessionPtr session,
                 int64_t now) {
+        auto owned = std::make_unique<const std::string>(sealed);
+        const std::string_view key(*owned);  // points into the entry's own copy, which never moves
         std::lock_guard<std::mutex> lock(mutex_);
         if (entries_.size() >= kMaxEntries) {
             for (auto it = entries_.begin(); it != entries_.end();)
                 it = it->second.session->expires_at <= now ? entries_.erase(it) : std::next(it);
             if (entries_.size() >= kMaxEntries) entries_.clear();
         }
-        entries_[sealed] = Entry{sealer, name, std::move(session)};
+        entries_.erase(key);
+        entries_.emplace(key, Entry{std::move(owned), sealer, name, std::move(session)});
     }
     size_t size() {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -245,13 +295,22 @@ public:
 
 private:
     static constexpr size_t kMaxEntries = 4096;
+    // A sealed value ends with its GCM tag: hashing the tail is enough to
+    // spread entries, and equality is still checked on the whole value.
+    struct TailHash {
+        size_t operator()(std::string_view value) const {
+            const size_t n = value.size() < 32 ? value.size() : 32;
+            return std::hash<std::string_view>()(value.substr(value.size() - n));
+        }
+    };
     struct Entry {
+        std::unique_ptr<const std::string> sealed;
         uint64_t sealer;
         std::string name;
         SessionPtr session;
     };
     std::mutex mutex_;
-    std::unordered_map<std::string, Entry> entries_;
+    std::unordered_map<std::string_view, Entry, TailHash> entries_;
 };
 
 OpenedSessions& opened_sessions() {
@@ -263,25 +322,43 @@ OpenedSessions& opened_sessions() {
 
 size_t cached_session_count() { return opened_sessions().size(); }
 
-SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
-                           const CookieSealer& sealer, const std::string& issuer,
-                           const std::string& client_id, int64_t now, SessionPtr* out) {
-    auto sealed = read_session_cookie(request_cookies, settings);
-    if (!sealed) return SessionStatus::Absent;
-    const std::string name = session_cookie_name(settings);
-    SessionPtr session = opened_sessions().find(sealer.id(), name, *sealed);
+namespace {
+SessionStatus open_sealed(std::string_view sealed, const std::string& name, const CookieSealer& sealer,
+                          const std::string& issuer, const std::string& client_id, int64_t now, SessionPtr* out) {
+    SessionPtr session = opened_sessions().find(sealer.id(), name, sealed);
     if (!session) {
-        auto plaintext = sealer.open(*sealed, name);
+        auto plaintext = sealer.open(std::string(sealed), name);
         if (!plaintext) return SessionStatus::Undecryptable;
         auto parsed = Session::from_json(*plaintext);
         if (!parsed) return SessionStatus::Malformed;
         session = std::make_shared<const Session>(std::move(*parsed));
-        opened_sessions().insert(sealer.id(), name, *sealed, session, now);
+        opened_sessions().insert(sealer.id(), name, sealed, session, now);
     }
     if (session->issuer != issuer || session->client_id != client_id) return SessionStatus::WrongClient;
     if (session->expires_at != 0 && now >= session->expires_at) return SessionStatus::Expired;
     *out = std::move(session);
     return SessionStatus::Ok;
+}
+}  // namespace
+
+SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
+                           const CookieSealer& sealer, const std::string& issuer,
+                           const std::string& client_id, int64_t now, SessionPtr* out) {
+    auto sealed = read_session_cookie(request_cookies, settings);
+    if (!sealed) return SessionStatus::Absent;
+    return open_sealed(*sealed, session_cookie_name(settings), sealer, issuer, client_id, now, out);
+}
+
+SessionStatus open_session_from_header(std::string_view cookie_header, const CookieSettings& settings,
+                                       const CookieSealer& sealer, const std::string& issuer,
+                                       const std::string& client_id, int64_t now, SessionPtr* out) {
+    const std::string name = session_cookie_name(settings);
+    auto sealed = find_cookie(cookie_header, name);
+    if (!sealed || sealed->empty()) return SessionStatus::Absent;
+    if (sealed->compare(0, sizeof(kChunkMarker) - 1, kChunkMarker) == 0)  // chunks: the full reading
+        return open_session(parse_cookie_header(std::string(cookie_header)), settings, sealer, issuer, client_id,
+                            now, out);
+    return open_sealed(*sealed, name, sealer, issuer, client_id, now, out);
 }
 
 SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,

@@ -3,14 +3,18 @@
 // Opening it is the whole per-request cost: one AEAD open and one JSON parse.
 #pragma once
 
+#include "core/claims.h"
 #include "core/cookie_seal.h"
 #include "core/json.h"
+
+#include <functional>
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ssoauth {
@@ -33,6 +37,18 @@ struct Session {
     static std::optional<Session> from_json(const std::string& text);
     // A deep copy (the claims included), to change a shared session.
     Session clone() const;
+
+    // The identity exports for one configuration (`key` names it), made by
+    // `make` the first time and remembered for as long as this session lives.
+    std::shared_ptr<const IdentityExport> identity_export(const std::string& key,
+                                                          const std::function<IdentityExport()>& make) const;
+
+private:
+    struct ExportMemo;
+    std::shared_ptr<ExportMemo> memo_ = make_memo();
+    static std::shared_ptr<ExportMemo> make_memo();
+
+public:
     // A claim as text: strings as they are, arrays joined with ',', others as JSON. "" when absent.
     std::string claim_text(const std::string& name) const;
 };
@@ -63,6 +79,9 @@ using CookieMap = std::map<std::string, std::string>;
 
 // Parses a Cookie request header ("a=1; b=2"). The first occurrence of a name wins.
 CookieMap parse_cookie_header(const std::string& header);
+// The value of one cookie in a Cookie header (as parse_cookie_header reads it),
+// as a view into `header`.
+std::optional<std::string_view> find_cookie(std::string_view header, std::string_view name);
 
 struct CookieSettings {
     std::string prefix = "ssoauth";
@@ -84,6 +103,12 @@ std::vector<std::string> write_session_cookies(const std::string& sealed, const 
 std::optional<std::string> read_session_cookie(const CookieMap& request_cookies, const CookieSettings& settings);
 // The Set-Cookie values that delete every session cookie and chunk the request holds.
 std::vector<std::string> clear_session_cookies(const CookieMap& request_cookies, const CookieSettings& settings);
+
+// The same from a raw Cookie request header: only the session cookie is looked
+// at (the whole header is parsed only when the session is split into chunks).
+SessionStatus open_session_from_header(std::string_view cookie_header, const CookieSettings& settings,
+                                       const CookieSealer& sealer, const std::string& issuer,
+                                       const std::string& client_id, int64_t now, SessionPtr* out);
 
 // Opens and checks the session in the request's cookies.
 //

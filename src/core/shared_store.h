@@ -28,6 +28,13 @@ public:
     virtual void remove(const std::string& key) = 0;
     // The largest value this store accepts, in bytes.
     virtual size_t max_value_bytes() const = 0;
+    // False only when no live key starting with `prefix` (up to and including
+    // its ':') can exist: lets a hot path skip building keys. Always safe to answer true.
+    virtual bool may_hold(const std::string& prefix, int64_t now) const {
+        (void)prefix;
+        (void)now;
+        return true;
+    }
 };
 
 // A process-local store (thread-safe) of at most `max_entries` entries.

@@ -37,6 +37,8 @@ struct Identity {
     SessionPtr session;        // session mode: shared with every request carrying the cookie
     std::string bearer_token;  // bearer mode: the verified token
     const std::string& access_token() const { return session ? session->access_token : bearer_token; }
+    // What export_identity attached to the request (it points into this).
+    mutable std::shared_ptr<const IdentityExport> exports;
     // Bearer mode only: why the token was refused.
     bool bearer = false;
     bool token_present = false;
@@ -97,25 +99,41 @@ bool configured(request_rec* r, const DirConfig* c, const char* type) {
 }
 
 // REMOTE_USER, X-SSO-Claim-* headers and SSO_CLAIM_* variables. The client's
-// own X-SSO-* headers were removed when the request was read.
+// own X-SSO-* headers were removed when the request was read. A session's
+// exports are computed once and shared; the request only points at them (the
+// Identity in request_config keeps them alive as long as the request).
 int export_identity(request_rec* r, const DirConfig* c, const Identity& id) {
     const char* user_claim = c->remote_user_claim ? c->remote_user_claim : "sub";
-    std::string user = sanitize_header_value(claim_value_text(find_claim(id.claims.get(), user_claim)));
-    if (user.empty()) {
+    auto make = [&] { return make_identity_export(id.claims.get(), user_claim, pass_claims(c)); };
+    if (id.session) {
+        // The configuration that shaped the exports: same pointers, same list.
+        const void* shape[2] = {c->pass_claims, c->remote_user_claim};
+        id.exports = id.session->identity_export(std::string(reinterpret_cast<const char*>(shape), sizeof(shape)),
+                                                 make);
+    } else {
+        id.exports = std::make_shared<const IdentityExport>(make());
+    }
+    const IdentityExport* exports = id.exports.get();  // lives with the request's Identity
+    if (exports->remote_user.empty()) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       SSOLOGNO(00022) "the SSOAuthRemoteUserClaim claim '%s' is absent for this user", user_claim);
         return HTTP_FORBIDDEN;
     }
-    r->user = apr_pstrdup(r->pool, user.c_str());
-    for (const std::string& claim : pass_claims(c)) {
-        const json_t* value = find_claim(id.claims.get(), claim);
-        if (!value || json_is_null(value)) continue;
-        std::string text = sanitize_header_value(claim_value_text(value));
-        apr_table_set(r->headers_in, claim_header_name(claim).c_str(), text.c_str());
-        apr_table_set(r->subprocess_env, claim_variable_name(claim).c_str(), text.c_str());
+    r->user = const_cast<char*>(exports->remote_user.c_str());
+    // A request read from the client has no X-SSO-* header left (post_read_request
+    // removed them), so adding cannot duplicate; an internal redirect or a
+    // subrequest shares tables that may already hold them, so it replaces.
+    // (Internal redirects rename earlier variables REDIRECT_*: variables are always added.)
+    const bool fresh = !r->prev && !r->main;
+    for (const ClaimExport& claim : exports->claims) {
+        if (fresh)
+            apr_table_addn(r->headers_in, claim.header.c_str(), claim.value.c_str());
+        else
+            apr_table_setn(r->headers_in, claim.header.c_str(), claim.value.c_str());
+        apr_table_addn(r->subprocess_env, claim.variable.c_str(), claim.value.c_str());
     }
     if (c->pass_access_token == 1 && !id.access_token().empty())
-        apr_table_set(r->headers_in, kAccessTokenHeader, id.access_token().c_str());
+        apr_table_setn(r->headers_in, kAccessTokenHeader, id.access_token().c_str());
     return OK;
 }
 

@@ -14,7 +14,6 @@ namespace httpd {
 
 namespace {
 
-constexpr const char* kDefaultEndpointBase = "/api/auth";
 constexpr int kDefaultClockSkew = 60;
 constexpr int kDefaultHttpTimeout = 5;
 

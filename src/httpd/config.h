@@ -71,6 +71,8 @@ inline ServerConfig* server_config(server_rec* s) {
     return static_cast<ServerConfig*>(ap_get_module_config(s->module_config, &ssoauth_module));
 }
 
+constexpr const char* kDefaultEndpointBase = "/api/auth";
+
 // The effective values, defaults applied.
 std::string endpoint_base(const DirConfig* c);
 ClientAuth token_auth(const DirConfig* c);

@@ -18,12 +18,12 @@ namespace {
 enum class Endpoint { None, Login, Callback, Session, Refresh, Signout, BackchannelLogout, ClientJs };
 
 Endpoint endpoint_of(request_rec* r, const DirConfig* c) {
+    // On every protected request: no allocation until the path is under the base.
     if (!r->uri) return Endpoint::None;
-    const std::string base = endpoint_base(c);
-    const std::string uri = r->uri;
-    if (uri.compare(0, base.size(), base) != 0 || uri.size() <= base.size() || uri[base.size()] != '/')
-        return Endpoint::None;
-    const std::string name = uri.substr(base.size() + 1);
+    const char* base = c->endpoint_base ? c->endpoint_base : kDefaultEndpointBase;
+    const size_t base_len = strlen(base);
+    if (strncmp(r->uri, base, base_len) != 0 || r->uri[base_len] != '/') return Endpoint::None;
+    const std::string name = r->uri + base_len + 1;
     if (name == "login") return Endpoint::Login;
     if (name == "callback") return Endpoint::Callback;
     if (name == "session") return Endpoint::Session;

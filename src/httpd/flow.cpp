@@ -80,18 +80,21 @@ int unauthenticated_json(request_rec* r, const DirConfig* c) {
 
 SessionCheck current_session(request_rec* r, const DirConfig* c, SessionPtr* session, bool force_refresh,
                              std::string* reason) {
-    const CookieMap cookies = request_cookies(r);
     const CookieSettings settings = cookie_settings(r, c);
     const int64_t now = request_now(r);
     auto end = [&](const char* why, bool clear) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, SSOLOGNO(00021) "session not accepted: %s", why);
         if (reason) *reason = why;
-        if (clear) add_set_cookies(r, clear_session_cookies(cookies, settings));
+        if (clear) add_set_cookies(r, clear_session_cookies(request_cookies(r), settings));
         return SessionCheck::Ended;
     };
 
+    // The hot path looks at the session cookie only; the full cookie map is
+    // built when cookies have to be written.
     SessionPtr current;
-    SessionStatus status = open_session(cookies, settings, **c->sealer, c->provider, c->client_id, now, &current);
+    std::string joined;
+    SessionStatus status = open_session_from_header(cookie_header(r, &joined), settings, **c->sealer, c->provider,
+                                                    c->client_id, now, &current);
     // Another application's session (same cookie name, another client) is not ours to delete.
     if (status == SessionStatus::Absent || status == SessionStatus::WrongClient) return SessionCheck::Absent;
     if (status != SessionStatus::Ok) return end(session_status_name(status), true);
@@ -132,7 +135,7 @@ SessionCheck current_session(request_rec* r, const DirConfig* c, SessionPtr* ses
     }
     if (changed) {
         current = std::make_shared<const Session>(std::move(*changed));
-        std::vector<std::string> set = seal_session(current, settings, **c->sealer, cookies);
+        std::vector<std::string> set = seal_session(current, settings, **c->sealer, request_cookies(r));
         if (set.empty()) return end("session_too_large", true);
         add_set_cookies(r, set);
     }

@@ -18,6 +18,28 @@ CookieMap request_cookies(request_rec* r) {
     return cookies;
 }
 
+std::string_view cookie_header(request_rec* r, std::string* joined) {
+    struct Headers {
+        const char* first = nullptr;
+        int count = 0;
+        std::string* joined;
+    } headers{nullptr, 0, joined};
+    apr_table_do(
+        [](void* rec, const char*, const char* value) -> int {
+            auto* h = static_cast<Headers*>(rec);
+            if (h->count++ == 0) {
+                h->first = value;
+            } else {
+                if (h->count == 2) h->joined->assign(h->first);
+                h->joined->append("; ").append(value);
+            }
+            return 1;
+        },
+        &headers, r->headers_in, "Cookie", nullptr);
+    if (headers.count == 0) return std::string_view();
+    return headers.count == 1 ? std::string_view(headers.first) : std::string_view(*joined);
+}
+
 QueryParams request_query(request_rec* r) { return parse_query(r->args ? r->args : ""); }
 
 int64_t request_now(request_rec* r) { return static_cast<int64_t>(apr_time_sec(r->request_time)); }

@@ -14,6 +14,9 @@ namespace ssoauth {
 namespace httpd {
 
 CookieMap request_cookies(request_rec* r);
+// Every Cookie request header, joined with "; " into `joined` when there are
+// several; the view points at the request's own header when there is one.
+std::string_view cookie_header(request_rec* r, std::string* joined);
 QueryParams request_query(request_rec* r);
 int64_t request_now(request_rec* r);
 

@@ -177,6 +177,10 @@ public:
 
     size_t max_value_bytes() const override { return h_->value_bytes; }
 
+    bool may_hold(const std::string& prefix, int64_t now) const override {
+        return h_->prefix_expiry[prefix_bucket(prefix)].load() > now;
+    }
+
 private:
     class Lock {
     public:
