@@ -1,6 +1,7 @@
 #include "core/session.h"
 
 #include "core/claims.h"
+#include "core/compress.h"
 
 #include <cstdlib>
 #include <mutex>
@@ -69,6 +70,23 @@ std::shared_ptr<const IdentityExport> Session::identity_export(const std::string
     auto made = std::make_shared<const IdentityExport>(make());
     if (memo_->entries.size() < 8) memo_->entries.emplace_back(key, made);  // a few configurations at most
     return made;
+}
+
+namespace {
+const char kDeflated = 'z';                  // plaintext format: 'z' + zlib stream of the JSON
+constexpr size_t kMaxSessionJsonBytes = 65536;  // inflating stops here
+}  // namespace
+
+std::string Session::to_sealed_text() const {
+    const std::string json = to_json();
+    const std::string packed = deflate_bytes(json);
+    return packed.empty() || packed.size() + 1 >= json.size() ? json : kDeflated + packed;
+}
+
+std::optional<Session> Session::from_sealed_text(const std::string& text) {
+    if (text.empty() || text[0] != kDeflated) return from_json(text);
+    auto json = inflate_bytes(text.substr(1), kMaxSessionJsonBytes);
+    return json ? from_json(*json) : std::nullopt;
 }
 
 Session Session::clone() const {
@@ -294,7 +312,7 @@ public:
     }
 
 private:
-    static constexpr size_t kMaxEntries = 4096;
+    static constexpr size_t kMaxEntries = 1024;  // a few MiB per process at most
     // A sealed value ends with its GCM tag: hashing the tail is enough to
     // spread entries, and equality is still checked on the whole value.
     struct TailHash {
@@ -329,7 +347,7 @@ SessionStatus open_sealed(std::string_view sealed, const std::string& name, cons
     if (!session) {
         auto plaintext = sealer.open(std::string(sealed), name);
         if (!plaintext) return SessionStatus::Undecryptable;
-        auto parsed = Session::from_json(*plaintext);
+        auto parsed = Session::from_sealed_text(*plaintext);
         if (!parsed) return SessionStatus::Malformed;
         session = std::make_shared<const Session>(std::move(*parsed));
         opened_sessions().insert(sealer.id(), name, sealed, session, now);
@@ -373,7 +391,7 @@ SessionStatus open_session(const CookieMap& request_cookies, const CookieSetting
 std::vector<std::string> seal_session(SessionPtr session, const CookieSettings& settings,
                                       const CookieSealer& sealer, const CookieMap& request_cookies) {
     const std::string name = session_cookie_name(settings);
-    std::string sealed = sealer.seal(session->to_json(), name);
+    std::string sealed = sealer.seal(session->to_sealed_text(), name);
     if (sealed.empty()) return {};
     std::vector<std::string> headers = write_session_cookies(sealed, settings, request_cookies);
     // (Eviction only needs the wall clock; validity checks always take `now` from the caller.)

@@ -35,6 +35,9 @@ struct Session {
 
     std::string to_json() const;
     static std::optional<Session> from_json(const std::string& text);
+    // What is sealed into the cookie: the JSON, deflated when that is smaller.
+    std::string to_sealed_text() const;
+    static std::optional<Session> from_sealed_text(const std::string& text);
     // A deep copy (the claims included), to change a shared session.
     Session clone() const;
 

@@ -1,5 +1,6 @@
 // Fuzz target: a Cookie request header as the module receives it. Exercises
-// parse_cookie_header, chunk reassembly, CookieSealer::open and Session::from_json.
+// parse_cookie_header, chunk reassembly, CookieSealer::open, and the session
+// text as sealed (JSON, or deflated JSON: a hostile zlib stream included).
 #include "core/cookie_seal.h"
 #include "core/session.h"
 
@@ -15,5 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ssoauth::open_session(ssoauth::parse_cookie_header(input), settings, *sealer, "https://idp.test", "app", 1, &session);
     sealer->open(input, "ssoauth_session");
     ssoauth::Session::from_json(input);
+    ssoauth::Session::from_sealed_text(input);
+    ssoauth::Session::from_sealed_text("z" + input);
     return 0;
 }

@@ -11,6 +11,19 @@ const std::string kIssuer = "https://idp.test/api/auth";
 std::shared_ptr<const CookieSealer> test_sealer() {
     return CookieSealer::create({"session-test-passphrase-0123456789abcdef"}, nullptr);
 }
+// Text that deflate cannot shrink (sessions are deflated before sealing).
+std::string incompressible(size_t n) {
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < n; ++i) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        out += alphabet[x % 64];
+    }
+    return out;
+}
 Session sample(const std::string& padding = "") {
     Session s;
     s.issuer = kIssuer;
@@ -78,7 +91,7 @@ BOOST_AUTO_TEST_CASE(large_sessions_are_chunked_and_stale_chunks_removed) {
     auto sealer = test_sealer();
     CookieSettings settings;
     CookieMap jar;
-    test::apply_set_cookies(jar, seal_session(sample(std::string(9000, 'p')), settings, *sealer, jar));
+    test::apply_set_cookies(jar, seal_session(sample(incompressible(9000)), settings, *sealer, jar));
     BOOST_TEST(jar.count("ssoauth_session_0") == 1u);
     BOOST_TEST(jar.count("ssoauth_session_2") == 1u);
     Session out;
@@ -93,7 +106,7 @@ BOOST_AUTO_TEST_CASE(a_missing_chunk_makes_the_session_undecryptable) {
     auto sealer = test_sealer();
     CookieSettings settings;
     CookieMap jar;
-    test::apply_set_cookies(jar, seal_session(sample(std::string(9000, 'p')), settings, *sealer, jar));
+    test::apply_set_cookies(jar, seal_session(sample(incompressible(9000)), settings, *sealer, jar));
     jar.erase("ssoauth_session_1");
     Session out;
     BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", 100, &out) == SessionStatus::Undecryptable);
