@@ -62,6 +62,24 @@ const char*& string_slot(void* config, cmd_parms* cmd) {
     return *reinterpret_cast<const char**>(static_cast<char*>(config) + reinterpret_cast<std::size_t>(cmd->info));
 }
 
+// One of a fixed set of words (case-insensitive), or an error naming them all.
+struct Choice {
+    const char* word;
+    int value;
+};
+template <size_t N>
+const char* choose(cmd_parms* cmd, const char* value, const Choice (&choices)[N], int* out) {
+    std::string words;
+    for (const Choice& choice : choices) {
+        if (!strcasecmp(value, choice.word)) {
+            *out = choice.value;
+            return nullptr;
+        }
+        words += (words.empty() ? "" : ", ") + std::string(choice.word);
+    }
+    return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not one of %s", value, words.c_str()));
+}
+
 const char* set_url(cmd_parms* cmd, void* config, const char* value) {
     if (!is_http_url(cmd->temp_pool, value, false))
         return fail(cmd, "must be an absolute http:// or https:// URL without query or fragment");
@@ -80,15 +98,6 @@ const char* set_secret(cmd_parms* cmd, void* config, const char* value) {
     if (const char* error = resolve_secret(cmd, value, &secret)) return fail(cmd, error);
     if (!*secret) return fail(cmd, "must not be empty");
     static_cast<DirConfig*>(config)->client_secret = secret;
-    return nullptr;
-}
-
-const char* set_token_auth(cmd_parms* cmd, void* config, const char* value) {
-    auto* c = static_cast<DirConfig*>(config);
-    if (!strcasecmp(value, "client_secret_basic")) c->token_auth = static_cast<int>(ClientAuth::ClientSecretBasic);
-    else if (!strcasecmp(value, "client_secret_post")) c->token_auth = static_cast<int>(ClientAuth::ClientSecretPost);
-    else if (!strcasecmp(value, "none")) c->token_auth = static_cast<int>(ClientAuth::None);
-    else return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not one of client_secret_basic, client_secret_post, none", value));
     return nullptr;
 }
 
@@ -131,24 +140,6 @@ const char* set_endpoint_base(cmd_parms* cmd, void* config, const char* value) {
     return nullptr;
 }
 
-const char* set_cookie_secure(cmd_parms* cmd, void* config, const char* value) {
-    auto* c = static_cast<DirConfig*>(config);
-    if (!strcasecmp(value, "Auto")) c->cookie_secure = kSecureAuto;
-    else if (!strcasecmp(value, "On")) c->cookie_secure = kSecureOn;
-    else if (!strcasecmp(value, "Off")) c->cookie_secure = kSecureOff;
-    else return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not one of Auto, On, Off", value));
-    return nullptr;
-}
-
-const char* set_same_site(cmd_parms* cmd, void* config, const char* value) {
-    auto* c = static_cast<DirConfig*>(config);
-    if (!strcasecmp(value, "Lax")) c->same_site = "Lax";
-    else if (!strcasecmp(value, "Strict")) c->same_site = "Strict";
-    else if (!strcasecmp(value, "None")) c->same_site = "None";
-    else return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not one of Lax, Strict, None", value));
-    return nullptr;
-}
-
 const char* set_cookie_prefix(cmd_parms* cmd, void* config, const char* value) {
     size_t n = std::strlen(value);
     if (n == 0 || n > 64 || std::strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != n)
@@ -167,13 +158,29 @@ const char* set_pass_claims(cmd_parms* cmd, void* config, const char* value) {
     return nullptr;
 }
 
-const char* set_unauth_action(cmd_parms* cmd, void* config, const char* value) {
-    auto* c = static_cast<DirConfig*>(config);
-    if (!strcasecmp(value, "auth")) c->unauth_action = kUnauthAuth;
-    else if (!strcmp(value, "401")) c->unauth_action = kUnauth401;
-    else if (!strcasecmp(value, "pass")) c->unauth_action = kUnauthPass;
-    else return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not one of auth, 401, pass", value));
+const char* set_token_auth(cmd_parms* cmd, void* config, const char* value) {
+    static const Choice choices[] = {{"client_secret_basic", static_cast<int>(ClientAuth::ClientSecretBasic)},
+                                     {"client_secret_post", static_cast<int>(ClientAuth::ClientSecretPost)},
+                                     {"none", static_cast<int>(ClientAuth::None)}};
+    return choose(cmd, value, choices, &static_cast<DirConfig*>(config)->token_auth);
+}
+
+const char* set_cookie_secure(cmd_parms* cmd, void* config, const char* value) {
+    static const Choice choices[] = {{"Auto", kSecureAuto}, {"On", kSecureOn}, {"Off", kSecureOff}};
+    return choose(cmd, value, choices, &static_cast<DirConfig*>(config)->cookie_secure);
+}
+
+const char* set_same_site(cmd_parms* cmd, void* config, const char* value) {
+    static const Choice choices[] = {{"Lax", 0}, {"Strict", 1}, {"None", 2}};
+    int index = 0;
+    if (const char* error = choose(cmd, value, choices, &index)) return error;
+    static_cast<DirConfig*>(config)->same_site = choices[index].word;  // the canonical spelling
     return nullptr;
+}
+
+const char* set_unauth_action(cmd_parms* cmd, void* config, const char* value) {
+    static const Choice choices[] = {{"auth", kUnauthAuth}, {"401", kUnauth401}, {"pass", kUnauthPass}};
+    return choose(cmd, value, choices, &static_cast<DirConfig*>(config)->unauth_action);
 }
 
 const char* set_pass_access_token(cmd_parms*, void* config, int on) {
