@@ -1,8 +1,8 @@
 #include "core/bearer.h"
 
 #include "core/jwt_validator.h"
+#include "core/pkce.h"
 
-#include <openssl/evp.h>
 #include <strings.h>
 
 #include <map>
@@ -10,14 +10,6 @@
 
 namespace ssoauth {
 
-namespace {
-std::string sha256(const std::string& text) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-    return std::string(reinterpret_cast<char*>(digest), length);
-}
-}  // namespace
 
 std::string bearer_token_of(const std::string& authorization) {
     if (authorization.size() < 8 || strncasecmp(authorization.c_str(), "Bearer ", 7) != 0) return std::string();

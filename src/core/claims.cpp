@@ -95,6 +95,13 @@ bool is_reserved_header(const std::string& name) {
     return true;
 }
 
+void merge_claims(json_t* into, const json_t* from) {
+    const char* key;
+    json_t* value;
+    json_object_foreach(const_cast<json_t*>(from), key, value) json_object_set(into, key, value);
+    for (const char* claim : {"nonce", "at_hash", "c_hash"}) json_object_del(into, claim);
+}
+
 IdentityExport make_identity_export(const json_t* claims, const std::string& user_claim,
                                     const std::vector<std::string>& pass_claims) {
     IdentityExport out;

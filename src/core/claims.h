@@ -38,6 +38,11 @@ constexpr const char* kAccessTokenHeader = "X-SSO-Access-Token";
 // The default SSOAuthPassClaims list.
 const std::vector<std::string>& default_pass_claims();
 
+// Copies every member of `from` into the object `into` (replacing same-named
+// ones), then drops the claims that only served validation (nonce, at_hash,
+// c_hash): how id_token and userinfo claims become a session's claims.
+void merge_claims(json_t* into, const json_t* from);
+
 // What the module hands a backend for one identity under one configuration,
 // computed once per opened session (the per-request path only attaches it).
 struct ClaimExport {

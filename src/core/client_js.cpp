@@ -1,8 +1,7 @@
 #include "core/client_js.h"
 
 #include "core/json.h"
-
-#include <openssl/evp.h>
+#include "core/pkce.h"
 
 #include <cstdio>
 
@@ -81,13 +80,11 @@ std::string client_js(const std::string& endpoint_base) {
 }
 
 std::string client_js_etag(const std::string& script) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(script.data(), script.size(), digest, &length, EVP_sha256(), nullptr);
+    const std::string digest = sha256(script);
     std::string etag = "\"";
     char hex[3];
-    for (unsigned int i = 0; i < 12 && i < length; ++i) {
-        std::snprintf(hex, sizeof(hex), "%02x", digest[i]);
+    for (size_t i = 0; i < 12 && i < digest.size(); ++i) {
+        std::snprintf(hex, sizeof(hex), "%02x", static_cast<unsigned char>(digest[i]));
         etag += hex;
     }
     return etag + "\"";

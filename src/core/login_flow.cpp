@@ -1,6 +1,6 @@
 #include "core/login_flow.h"
 
-#include "core/jwt_validator.h"
+#include "core/claims.h"
 #include "core/pkce.h"
 
 #include <openssl/crypto.h>
@@ -34,8 +34,6 @@ CallbackOutcome fail(CallbackOutcome outcome, CallbackError error, std::string d
     return outcome;
 }
 
-// Claims that only served validation; the session does not need them.
-const char* const kDroppedClaims[] = {"nonce", "at_hash", "c_hash"};
 
 }  // namespace
 
@@ -220,25 +218,17 @@ CallbackOutcome handle_callback(const ClientConfig& client, Provider& provider, 
                             ", access token lifetime " + std::to_string(tokens.tokens.expires_in) + " s");
 
     // 5. The id_token (OpenID Connect Core 3.1.3.7).
+    IdTokenChecks checks;
+    checks.claims.now = now;
+    checks.claims.skew = client.clock_skew;
+    checks.client_id = client.credentials.client_id;
+    checks.nonce = attempt->nonce;
+    checks.access_token = tokens.tokens.access_token;
     Jwt jwt;
-    TokenStatus status = parse_jwt(tokens.tokens.id_token, &jwt);
-    if (status == TokenStatus::Ok) {
-        IdTokenChecks checks;
-        checks.claims.issuer = client.issuer;
-        checks.claims.audience = client.credentials.client_id;
-        checks.claims.now = now;
-        checks.claims.skew = client.clock_skew;
-        checks.client_id = client.credentials.client_id;
-        checks.nonce = attempt->nonce;
-        checks.access_token = tokens.tokens.access_token;
-        checks.allowed_algs = allowed_signing_algs(*metadata);
-        bool keys_unavailable = false;
-        status = provider.with_keys(
-            metadata->jwks_uri, jwt.kid, now,
-            [&](const JwkSet& keys) { return validate_id_token(jwt, keys, checks); }, &keys_unavailable, &error);
-        if (keys_unavailable)
-            return fail(outcome, CallbackError::ProviderUnreachable, "no signing keys: " + error);
-    }
+    bool keys_unavailable = false;
+    TokenStatus status =
+        provider.verify_id_token(tokens.tokens.id_token, *metadata, checks, &jwt, &keys_unavailable, &error);
+    if (keys_unavailable) return fail(outcome, CallbackError::ProviderUnreachable, "no signing keys: " + error);
     if (status != TokenStatus::Ok)
         return fail(outcome, CallbackError::InvalidIdToken,
                     std::string("id_token rejected: ") + token_status_name(status) + " (" +
@@ -252,8 +242,8 @@ CallbackOutcome handle_callback(const ClientConfig& client, Provider& provider, 
     session.client_id = client.credentials.client_id;
     session.subject = json_string_member(jwt.payload.get(), "sub");
     session.sid = json_string_member(jwt.payload.get(), "sid");
-    session.claims = JsonPtr(json_deep_copy(jwt.payload.get()));
-    for (const char* claim : kDroppedClaims) json_object_del(session.claims.get(), claim);
+    session.claims = JsonPtr(json_object());
+    merge_claims(session.claims.get(), jwt.payload.get());
 
     // 6. Userinfo: Better Auth keeps email and name there.
     if (!metadata->userinfo_endpoint.empty()) {
@@ -265,9 +255,7 @@ CallbackOutcome handle_callback(const ClientConfig& client, Provider& provider, 
                         "userinfo answered " + std::to_string(info.http_status) + ": " + info.detail);
         if (json_string_member(info.claims.get(), "sub") != session.subject)
             return fail(outcome, CallbackError::CallbackFailed, "userinfo sub differs from the id_token's sub");
-        const char* key;
-        json_t* value;
-        json_object_foreach(info.claims.get(), key, value) json_object_set(session.claims.get(), key, value);
+        merge_claims(session.claims.get(), info.claims.get());
         outcome.steps.push_back("userinfo merged: " + std::to_string(json_object_size(info.claims.get())) +
                                 " claims, sub matches the id_token");
     }

@@ -42,12 +42,16 @@ bool is_valid_code_verifier(const std::string& verifier) {
     return true;
 }
 
-std::string s256_challenge(const std::string& verifier) {
+std::string sha256(const std::string& data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (EVP_Digest(verifier.data(), verifier.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-        return std::string();
-    return base64url_encode(digest, length);
+    if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) return std::string();
+    return std::string(reinterpret_cast<char*>(digest), length);
+}
+
+std::string s256_challenge(const std::string& verifier) {
+    const std::string digest = sha256(verifier);
+    return digest.empty() ? std::string() : base64url_encode(digest);
 }
 
 }  // namespace ssoauth

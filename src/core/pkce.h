@@ -1,4 +1,4 @@
-// Randomness and PKCE (RFC 7636). Randomness comes from OpenSSL's DRBG,
+// Randomness, SHA-256 and PKCE (RFC 7636). Randomness comes from OpenSSL's DRBG,
 // behind an interface so tests can make it deterministic.
 #pragma once
 
@@ -25,6 +25,9 @@ std::string make_code_verifier(RandomSource& random);
 
 // True when `verifier` is 43..128 characters of [A-Za-z0-9-._~].
 bool is_valid_code_verifier(const std::string& verifier);
+
+// The 32-byte SHA-256 digest of `data` (OpenSSL), for every hash the module keys on.
+std::string sha256(const std::string& data);
 
 // BASE64URL(SHA256(ASCII(verifier))), the S256 method (RFC 7636 4.2).
 std::string s256_challenge(const std::string& verifier);

@@ -35,6 +35,18 @@ TokenStatus Provider::with_keys(const std::string& jwks_uri, const std::string& 
     return check(*fresh);
 }
 
+TokenStatus Provider::verify_id_token(const std::string& id_token, const ProviderMetadata& metadata,
+                                      IdTokenChecks checks, Jwt* jwt, bool* keys_unavailable, std::string* error) {
+    *keys_unavailable = false;
+    TokenStatus status = parse_jwt(id_token, jwt);
+    if (status != TokenStatus::Ok) return status;
+    checks.claims.issuer = issuer_;
+    checks.allowed_algs = allowed_signing_algs(metadata);
+    return with_keys(
+        metadata.jwks_uri, jwt->kid, checks.claims.now,
+        [&](const JwkSet& keys) { return validate_id_token(*jwt, keys, checks); }, keys_unavailable, error);
+}
+
 std::shared_ptr<Provider> provider_for(const std::string& issuer, const HttpOptions& options) {
     using Key = std::tuple<std::string, long, bool, std::string>;
     static std::mutex mutex;

@@ -7,6 +7,7 @@
 #include "core/http_client.h"
 #include "core/jwks_cache.h"
 #include "core/jwt.h"
+#include "core/jwt_validator.h"
 #include "core/provider_metadata.h"
 #include "core/token_client.h"
 
@@ -32,6 +33,14 @@ public:
     TokenStatus with_keys(const std::string& jwks_uri, const std::string& kid, int64_t now,
                           const std::function<TokenStatus(const JwkSet&)>& check,
                           bool* keys_unavailable, std::string* error);
+
+    // Parses and validates an id_token (OpenID Connect Core 3.1.3.7) against
+    // this provider's keys, refetched once for an unknown kid. `checks` comes
+    // with client_id, nonce, access token, clock and skew; the issuer and the
+    // allowed algorithms are filled in from this provider. The one place both
+    // sign-in and refresh validate id_tokens.
+    TokenStatus verify_id_token(const std::string& id_token, const ProviderMetadata& metadata,
+                                IdTokenChecks checks, Jwt* jwt, bool* keys_unavailable, std::string* error);
 
 private:
     const std::string issuer_;

@@ -1,9 +1,8 @@
 #include "core/refresh.h"
 
 #include "core/base64url.h"
-#include "core/jwt_validator.h"
-
-#include <openssl/evp.h>
+#include "core/claims.h"
+#include "core/pkce.h"
 
 #include <thread>
 
@@ -14,7 +13,6 @@ namespace {
 const char kPending[] = "pending";
 const char kOkPrefix[] = "ok:";
 const char kErrPrefix[] = "err:";
-const char* const kDroppedClaims[] = {"nonce", "at_hash", "c_hash"};
 
 RefreshOutcome fail(RefreshError error, std::string detail) {
     RefreshOutcome o;
@@ -74,22 +72,17 @@ RefreshOutcome refresh_session(const ClientConfig& client, Provider& provider, c
     s.access_token_expires_at = result.tokens.expires_in >= 0 ? now + result.tokens.expires_in : 0;
 
     if (!result.tokens.id_token.empty()) {
+        // OIDC Core 12.2: the same checks as at sign-in (no nonce), then iss/sub/aud/sid unchanged.
+        IdTokenChecks checks;
+        checks.claims.now = now;
+        checks.claims.skew = client.clock_skew;
+        checks.client_id = client.credentials.client_id;
+        checks.access_token = s.access_token;
         Jwt jwt;
-        TokenStatus status = parse_jwt(result.tokens.id_token, &jwt);
-        if (status == TokenStatus::Ok) {
-            IdTokenChecks checks;
-            checks.claims.issuer = client.issuer;
-            checks.claims.now = now;
-            checks.claims.skew = client.clock_skew;
-            checks.client_id = client.credentials.client_id;
-            checks.access_token = s.access_token;
-            checks.allowed_algs = allowed_signing_algs(*metadata);
-            bool keys_unavailable = false;
-            status = provider.with_keys(
-                metadata->jwks_uri, jwt.kid, now,
-                [&](const JwkSet& keys) { return validate_id_token(jwt, keys, checks); }, &keys_unavailable, &error);
-            if (keys_unavailable) return fail(RefreshError::ProviderUnreachable, "no signing keys: " + error);
-        }
+        bool keys_unavailable = false;
+        TokenStatus status =
+            provider.verify_id_token(result.tokens.id_token, *metadata, checks, &jwt, &keys_unavailable, &error);
+        if (keys_unavailable) return fail(RefreshError::ProviderUnreachable, "no signing keys: " + error);
         if (status != TokenStatus::Ok)
             return fail(RefreshError::InvalidIdToken, std::string("refreshed id_token rejected: ") +
                                                           token_status_name(status));
@@ -99,10 +92,7 @@ RefreshOutcome refresh_session(const ClientConfig& client, Provider& provider, c
         if (sid != current.sid)
             return fail(RefreshError::SessionEnded, current.sid.empty() ? "the refreshed id_token has a sid"
                                                                         : "the provider session has ended (sid changed)");
-        const char* key;
-        json_t* value;
-        json_object_foreach(jwt.payload.get(), key, value) json_object_set(s.claims.get(), key, value);
-        for (const char* claim : kDroppedClaims) json_object_del(s.claims.get(), claim);
+        merge_claims(s.claims.get(), jwt.payload.get());
         s.id_token = result.tokens.id_token;
     }
     return outcome;
@@ -115,10 +105,7 @@ SingleFlightRefresh::SingleFlightRefresh(SharedStore& store, const CookieSealer&
 }
 
 std::string SingleFlightRefresh::key_for(const std::string& refresh_token) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(refresh_token.data(), refresh_token.size(), digest, &length, EVP_sha256(), nullptr);
-    return "rf:" + base64url_encode(digest, length);
+    return "rf:" + base64url_encode(sha256(refresh_token));
 }
 
 RefreshOutcome SingleFlightRefresh::from_stored(const std::string& key, const std::string& value) const {

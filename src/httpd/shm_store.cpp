@@ -31,10 +31,10 @@
 // is <= now no entry of that prefix can be live, so the answer is "absent"
 // without locking. With no revoked session for a week, the "sid:" check on
 // every request costs one atomic load.
+#include "core/pkce.h"
 #include "httpd/shm_store.h"
 #include "httpd/config.h"
 
-#include <openssl/evp.h>
 
 #include <atomic>
 #include <cstring>
@@ -206,8 +206,11 @@ private:
     static bool live(const Slot& slot, int64_t now) { return slot.state == kUsed && now < slot.expires_at; }
 
     bool digest(const std::string& key, unsigned char out[32]) const {
-        unsigned int length = 0;
-        if (EVP_Digest(key.data(), key.size(), out, &length, EVP_sha256(), nullptr) == 1 && length == 32) return true;
+        const std::string hash = sha256(key);
+        if (hash.size() == 32) {
+            std::memcpy(out, hash.data(), 32);
+            return true;
+        }
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s_, SSOLOGNO(00072) "shared store: SHA-256 failed");
         return false;
     }
