@@ -4,6 +4,8 @@
 #include "core/pkce.h"
 
 #include <cstdio>
+#include <map>
+#include <mutex>
 
 namespace ssoauth {
 
@@ -88,6 +90,19 @@ std::string client_js_etag(const std::string& script) {
         etag += hex;
     }
     return etag + "\"";
+}
+
+std::shared_ptr<const ClientScript> client_script(const std::string& endpoint_base) {
+    static std::mutex mutex;
+    static std::map<std::string, std::shared_ptr<const ClientScript>> built;  // one per configured base
+    std::lock_guard<std::mutex> lock(mutex);
+    auto& slot = built[endpoint_base];
+    if (!slot) {
+        std::string body = client_js(endpoint_base);
+        std::string etag = client_js_etag(body);
+        slot = std::make_shared<const ClientScript>(ClientScript{std::move(body), std::move(etag)});
+    }
+    return slot;
 }
 
 }  // namespace ssoauth

@@ -8,6 +8,7 @@
 // The browser never sees a token or handles PKCE: signing in is a navigation.
 #pragma once
 
+#include <memory>
 #include <string>
 
 namespace ssoauth {
@@ -16,5 +17,13 @@ namespace ssoauth {
 std::string client_js(const std::string& endpoint_base);
 // A strong ETag for that script ("\"<hex>\"").
 std::string client_js_etag(const std::string& script);
+
+// The script and its ETag for a base, built once and kept for the process
+// (the endpoint answers from this; nothing is rebuilt or hashed per request).
+struct ClientScript {
+    std::string body;
+    std::string etag;
+};
+std::shared_ptr<const ClientScript> client_script(const std::string& endpoint_base);
 
 }  // namespace ssoauth

@@ -19,16 +19,6 @@ const char kAuthType[] = "SSOAuth";
 const char kBearerAuthType[] = "SSOAuthBearer";
 using Requirements = std::vector<std::shared_ptr<const ClaimRequirement>>;
 
-template <typename T>
-void delete_with_pool(apr_pool_t* pool, T* object) {
-    apr_pool_cleanup_register(
-        pool, object,
-        [](void* p) -> apr_status_t {
-            delete static_cast<T*>(p);
-            return APR_SUCCESS;
-        },
-        apr_pool_cleanup_null);
-}
 
 // Who this request is, resolved once: by the sso-claim provider in httpd's
 // userless authorization pass, or by check_authn, whichever runs first.
@@ -82,7 +72,7 @@ const Identity& identity(request_rec* r, const DirConfig* c) {
     auto* cached = static_cast<Identity*>(ap_get_module_config(r->request_config, &ssoauth_module));
     if (cached) return *cached;
     auto* id = new Identity(is_bearer_type(ap_auth_type(r)) ? resolve_bearer(r, c) : resolve_session(r, c));
-    delete_with_pool(r->pool, id);
+    owned_by_pool(r->pool, id);
     ap_set_module_config(r->request_config, &ssoauth_module, id);
     return *id;
 }
@@ -249,8 +239,7 @@ authz_status check_sso_claim(request_rec* r, const char*, const void* parsed) {
 }
 
 const char* parse_sso_claim(cmd_parms* cmd, const char* require_line, const void** parsed) {
-    auto* requirements = new Requirements();
-    delete_with_pool(cmd->pool, requirements);
+    auto* requirements = owned_by_pool(cmd->pool, new Requirements());
     const char* line = require_line;
     while (*line) {
         const char* word = ap_getword_conf(cmd->temp_pool, &line);

@@ -101,12 +101,6 @@ const char* set_secret(cmd_parms* cmd, void* config, const char* value) {
     return nullptr;
 }
 
-void release_sealer(void* holder) { delete static_cast<std::shared_ptr<const CookieSealer>*>(holder); }
-apr_status_t release_sealer_cleanup(void* holder) {
-    release_sealer(holder);
-    return APR_SUCCESS;
-}
-
 const char* set_passphrases(cmd_parms* cmd, void* config, int argc, char* const argv[]) {
     if (argc < 1) return fail(cmd, "needs at least one passphrase");
     std::vector<std::string> passphrases;
@@ -118,9 +112,8 @@ const char* set_passphrases(cmd_parms* cmd, void* config, int argc, char* const 
     std::string error;
     auto sealer = CookieSealer::create(passphrases, &error);
     if (!sealer) return fail(cmd, error.c_str());
-    auto* holder = new std::shared_ptr<const CookieSealer>(std::move(sealer));
-    apr_pool_cleanup_register(cmd->pool, holder, release_sealer_cleanup, apr_pool_cleanup_null);
-    static_cast<DirConfig*>(config)->sealer = holder;
+    static_cast<DirConfig*>(config)->sealer =
+        owned_by_pool(cmd->pool, new std::shared_ptr<const CookieSealer>(std::move(sealer)));
     return nullptr;
 }
 

@@ -213,14 +213,13 @@ int backchannel_logout_endpoint(request_rec* r, const DirConfig* c) {
 
 int client_js_endpoint(request_rec* r, const DirConfig* c) {
     if (r->method_number != M_GET) return HTTP_METHOD_NOT_ALLOWED;
-    const std::string script = client_js(endpoint_base(c));
-    const std::string etag = client_js_etag(script);
-    apr_table_setn(r->headers_out, "ETag", apr_pstrdup(r->pool, etag.c_str()));
+    const auto script = client_script(endpoint_base(c));
+    apr_table_setn(r->headers_out, "ETag", script->etag.c_str());  // kept for the process
     apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     const char* match = apr_table_get(r->headers_in, "If-None-Match");
-    if (match && (etag == match || !strcmp(match, "*"))) return HTTP_NOT_MODIFIED;
-    return send_body(r, HTTP_OK, "application/javascript; charset=utf-8", script);
+    if (match && (script->etag == match || !strcmp(match, "*"))) return HTTP_NOT_MODIFIED;
+    return send_body(r, HTTP_OK, "application/javascript; charset=utf-8", script->body);
 }
 
 int endpoint_handler_impl(request_rec* r) {

@@ -29,4 +29,12 @@ BOOST_AUTO_TEST_CASE(etag_is_stable_and_changes_with_the_script) {
     BOOST_TEST(client_js_etag(a).front() == '"');
 }
 
+BOOST_AUTO_TEST_CASE(the_served_script_is_built_once_per_base) {
+    auto first = client_script("/api/auth");
+    BOOST_TEST(first.get() == client_script("/api/auth").get());
+    BOOST_TEST(first.get() != client_script("/app2/auth").get());
+    BOOST_TEST(first->body == client_js("/api/auth"));
+    BOOST_TEST(first->etag == client_js_etag(first->body));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
