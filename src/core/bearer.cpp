@@ -20,6 +20,14 @@ std::string bearer_token_of(const std::string& authorization) {
     return token.find_first_of(" \t,") == std::string::npos ? token : std::string();
 }
 
+BearerCredential read_bearer_credential(const char* authorization) {
+    BearerCredential credential;
+    if (!authorization) return credential;
+    credential.token = bearer_token_of(authorization);
+    credential.malformed = credential.token.empty();
+    return credential;
+}
+
 BearerVerifier::BearerVerifier(std::shared_ptr<Provider> provider, std::string audience, int64_t skew,
                                size_t max_entries)
     : provider_(std::move(provider)), audience_(std::move(audience)), skew_(skew), max_entries_(max_entries) {}
@@ -30,23 +38,35 @@ size_t BearerVerifier::cached() const {
 }
 
 TokenStatus BearerVerifier::verify(const std::string& token, int64_t now, SharedClaims* claims,
-                                   bool* keys_unavailable, std::string* detail) {
-    *keys_unavailable = false;
+                                   std::string* detail) {
     if (token.empty() || token.size() > kMaxJwtBytes) return TokenStatus::Malformed;
     const std::string key = sha256(token);
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        auto it = cache_.find(key);
-        if (it != cache_.end()) {
-            if (now < it->second.valid_until) {
-                *claims = it->second.claims;
-                return TokenStatus::Ok;
-            }
-            cache_.erase(it);
-            return TokenStatus::Expired;
-        }
-    }
+    if (auto cached = lookup(key, now, claims)) return *cached;
 
+    JsonPtr payload;
+    TokenStatus status = verify_uncached(token, now, &payload, detail);
+    if (status != TokenStatus::Ok) return status;
+    json_t* owned = payload.release();
+    SharedClaims shared(owned, [](const json_t* j) { json_decref(const_cast<json_t*>(j)); });
+    remember(key, shared, now);
+    *claims = shared;
+    return TokenStatus::Ok;
+}
+
+std::optional<TokenStatus> BearerVerifier::lookup(const std::string& key, int64_t now, SharedClaims* claims) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) return std::nullopt;
+    if (now < it->second.valid_until) {
+        *claims = it->second.claims;
+        return TokenStatus::Ok;
+    }
+    cache_.erase(it);
+    return TokenStatus::Expired;
+}
+
+TokenStatus BearerVerifier::verify_uncached(const std::string& token, int64_t now, JsonPtr* payload,
+                                            std::string* detail) {
     Jwt jwt;
     TokenStatus status = parse_jwt(token, &jwt);
     if (status != TokenStatus::Ok) return status;
@@ -57,9 +77,8 @@ TokenStatus BearerVerifier::verify(const std::string& token, int64_t now, Shared
     std::string error;
     auto metadata = provider_->metadata(now, &error);
     if (!metadata) {
-        *keys_unavailable = true;
         if (detail) *detail = error;
-        return TokenStatus::UnknownKid;
+        return TokenStatus::KeysUnavailable;
     }
     ClaimChecks checks;
     checks.issuer = provider_->issuer();
@@ -74,27 +93,22 @@ TokenStatus BearerVerifier::verify(const std::string& token, int64_t now, Shared
             TokenStatus s = verify_jwt_signature(jwt, keys, supported_signing_algs());
             return s == TokenStatus::Ok ? validate_claims(jwt.payload.get(), checks) : s;
         },
-        keys_unavailable, &error);
-    if (status != TokenStatus::Ok) {
-        if (detail && *keys_unavailable) *detail = error;
-        return status;
-    }
+        &error);
+    if (status == TokenStatus::KeysUnavailable && detail) *detail = error;
+    if (status == TokenStatus::Ok) *payload = std::move(jwt.payload);
+    return status;
+}
 
-    json_t* payload = jwt.payload.release();
-    SharedClaims shared(payload, [](const json_t* j) { json_decref(const_cast<json_t*>(j)); });
-    const json_t* exp = json_object_get(payload, "exp");
-    Entry entry{shared, static_cast<int64_t>(json_number_value(exp)) + skew_};
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (cache_.size() >= max_entries_) {
-            for (auto it = cache_.begin(); it != cache_.end();)
-                it = now >= it->second.valid_until ? cache_.erase(it) : std::next(it);
-            if (cache_.size() >= max_entries_) cache_.clear();
-        }
-        cache_[key] = entry;
+void BearerVerifier::remember(const std::string& key, const SharedClaims& claims, int64_t now) {
+    const json_t* exp = json_object_get(claims.get(), "exp");
+    Entry entry{claims, static_cast<int64_t>(json_number_value(exp)) + skew_};
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (cache_.size() >= max_entries_) {
+        for (auto it = cache_.begin(); it != cache_.end();)
+            it = now >= it->second.valid_until ? cache_.erase(it) : std::next(it);
+        if (cache_.size() >= max_entries_) cache_.clear();
     }
-    *claims = shared;
-    return TokenStatus::Ok;
+    cache_[key] = entry;
 }
 
 std::shared_ptr<BearerVerifier> bearer_verifier_for(const std::string& issuer, const std::string& audience,

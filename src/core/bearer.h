@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -21,19 +22,31 @@ using SharedClaims = std::shared_ptr<const json_t>;
 // The token of an "Authorization: Bearer <token>" header value, or "".
 std::string bearer_token_of(const std::string& authorization);
 
+// What a request's Authorization header offers (RFC 6750 section 2.1).
+struct BearerCredential {
+    std::string token;       // "" when none
+    bool malformed = false;  // an Authorization header that is not "Bearer <token>" (invalid_request)
+};
+// `authorization`: the header's value, or null when the request has none.
+BearerCredential read_bearer_credential(const char* authorization);
+
 class BearerVerifier {
 public:
     BearerVerifier(std::shared_ptr<Provider> provider, std::string audience, int64_t skew,
                    size_t max_entries = 10000);
 
-    // Ok with *claims set, or why the token is refused. *keys_unavailable is set
-    // when the provider's metadata or keys could not be had at all.
-    TokenStatus verify(const std::string& token, int64_t now, SharedClaims* claims, bool* keys_unavailable,
-                       std::string* detail);
+    // Ok with *claims set, or why the token is refused: KeysUnavailable (with
+    // *detail) when the provider's metadata or keys could not be had at all.
+    TokenStatus verify(const std::string& token, int64_t now, SharedClaims* claims, std::string* detail);
 
     size_t cached() const;
 
 private:
+    // A token verified before: Ok (with its claims) or Expired; nullopt when not cached.
+    std::optional<TokenStatus> lookup(const std::string& key, int64_t now, SharedClaims* claims);
+    // Parse, typ, signature and claims of a token not seen before.
+    TokenStatus verify_uncached(const std::string& token, int64_t now, JsonPtr* payload, std::string* detail);
+    void remember(const std::string& key, const SharedClaims& claims, int64_t now);
     struct Entry {
         SharedClaims claims;
         int64_t valid_until;  // exp + skew

@@ -99,23 +99,48 @@ private:
         Transfer t;
         t.curl = curl_easy_init();
         if (!t.curl) return failure("curl_easy_init failed");
-
-        for (const auto& h : request.headers) {
-            if (h.first.empty() || has_line_break(h.first) || has_line_break(h.second))
-                return failure("invalid request header");
-            if (!append_header(&t, h.first + ": " + h.second)) return failure("out of memory");
-        }
-        if (post && !request.content_type.empty() &&
-            !append_header(&t, "Content-Type: " + request.content_type))
-            return failure("out of memory");
-        // No "Expect: 100-continue" round trip for POST bodies.
-        if (post && !append_header(&t, "Expect:")) return failure("out of memory");
+        std::string error = request_headers(request, post, &t);
+        if (!error.empty()) return failure(error);
 
         HttpResponse response;
         Sink sink{&response, options_.max_body_bytes};
         char error_buffer[CURL_ERROR_SIZE];
         error_buffer[0] = '\0';
+        CURLcode rc = configure(t, request, post, &sink, error_buffer);
+        if (rc != CURLE_OK) return failure(curl_easy_strerror(rc));
 
+        rc = curl_easy_perform(t.curl);
+        if (rc != CURLE_OK) {
+            if (sink.body_too_large || rc == CURLE_FILESIZE_EXCEEDED)
+                return failure("response body exceeds " + std::to_string(options_.max_body_bytes) +
+                               " bytes");
+            return failure(error_buffer[0] ? std::string(error_buffer) : curl_easy_strerror(rc));
+        }
+        long status = 0;
+        curl_easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &status);
+        if (status == 0) return failure("no HTTP response");
+        response.status = status;
+        return response;
+    }
+
+    // The request's header lines; "" or why they cannot be sent.
+    static std::string request_headers(const HttpRequest& request, bool post, Transfer* t) {
+        for (const auto& h : request.headers) {
+            if (h.first.empty() || has_line_break(h.first) || has_line_break(h.second))
+                return "invalid request header";
+            if (!append_header(t, h.first + ": " + h.second)) return "out of memory";
+        }
+        if (post && !request.content_type.empty() && !append_header(t, "Content-Type: " + request.content_type))
+            return "out of memory";
+        // No "Expect: 100-continue" round trip for POST bodies.
+        if (post && !append_header(t, "Expect:")) return "out of memory";
+        return std::string();
+    }
+
+    // Every option of the transfer: http(s) only, no redirects, the timeout
+    // on connect and on the whole transfer, TLS verification, the body cap.
+    CURLcode configure(const Transfer& t, const HttpRequest& request, bool post, Sink* sink,
+                       char* error_buffer) const {
         CURL* c = t.curl;
         CURLcode rc = CURLE_OK;
         auto set = [&rc](CURLcode r) { if (rc == CURLE_OK) rc = r; };
@@ -132,39 +157,23 @@ private:
         set(curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, options_.timeout_ms));
         set(curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L));
         set(curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L));
-        if (!options_.ca_bundle.empty())
-            set(curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_bundle.c_str()));
+        if (!options_.ca_bundle.empty()) set(curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_bundle.c_str()));
         if (options_.max_body_bytes <= static_cast<size_t>(LLONG_MAX))
-            set(curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-                                 static_cast<curl_off_t>(options_.max_body_bytes)));
+            set(curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes)));
         set(curl_easy_setopt(c, CURLOPT_USERAGENT, "mod_ssoauth"));
         if (t.headers) set(curl_easy_setopt(c, CURLOPT_HTTPHEADER, t.headers));
         set(curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body));
-        set(curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink));
+        set(curl_easy_setopt(c, CURLOPT_WRITEDATA, sink));
         set(curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header));
-        set(curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink));
+        set(curl_easy_setopt(c, CURLOPT_HEADERDATA, sink));
         if (post) {
             set(curl_easy_setopt(c, CURLOPT_POST, 1L));
-            set(curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                                 static_cast<curl_off_t>(request.body.size())));
+            set(curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size())));
             set(curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.c_str()));
         } else {
             set(curl_easy_setopt(c, CURLOPT_HTTPGET, 1L));
         }
-        if (rc != CURLE_OK) return failure(curl_easy_strerror(rc));
-
-        rc = curl_easy_perform(c);
-        if (rc != CURLE_OK) {
-            if (sink.body_too_large || rc == CURLE_FILESIZE_EXCEEDED)
-                return failure("response body exceeds " + std::to_string(options_.max_body_bytes) +
-                               " bytes");
-            return failure(error_buffer[0] ? std::string(error_buffer) : curl_easy_strerror(rc));
-        }
-        long status = 0;
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-        if (status == 0) return failure("no HTTP response");
-        response.status = status;
-        return response;
+        return rc;
     }
 
     static bool append_header(Transfer* t, const std::string& line) {

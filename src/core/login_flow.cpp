@@ -88,46 +88,65 @@ std::string state_cookie_name(const CookieSettings& settings, const std::string&
     return settings.prefix + kStateInfix + state.substr(0, 16);
 }
 
-bool start_login(const ClientConfig& client, const ProviderMetadata& metadata, const std::string& return_to,
-                 const CookieMap& request_cookies, const CookieSealer& sealer, const CookieSettings& settings,
-                 RandomSource& random, int64_t now, LoginStart* out, std::string* error) {
-    AuthAttempt attempt;
-    attempt.state = random_token(random, 32);
-    attempt.nonce = random_token(random, 32);
-    attempt.code_verifier = make_code_verifier(random);
-    attempt.return_to = return_to;
-    attempt.created_at = now;
-    if (attempt.state.empty() || attempt.nonce.empty() || attempt.code_verifier.empty()) {
-        if (error) *error = "the random generator failed";
-        return false;
-    }
-    const std::string name = state_cookie_name(settings, attempt.state);
-    const std::string sealed = sealer.seal(attempt.to_json(), name, random);
-    if (sealed.empty()) {
-        if (error) *error = "sealing the state cookie failed";
-        return false;
-    }
+namespace {
 
-    // Other tabs' pending attempts: drop expired or unreadable ones, and the
-    // oldest beyond kMaxPendingAttempts - 1 so this one fits.
-    const std::string state_prefix = settings.prefix + kStateInfix;
+LoginStart login_failed(LoginError error, std::string detail) {
+    LoginStart start;
+    start.error = error;
+    start.detail = std::move(detail);
+    return start;
+}
+
+// Other tabs' pending attempts: Set-Cookie values that drop the expired or
+// unreadable ones, and the oldest beyond kMaxPendingAttempts - 1 so a new one fits.
+std::vector<std::string> evict_pending_attempts(const LoginRequest& request) {
+    const std::string state_prefix = request.cookies.prefix + kStateInfix;
+    const CookieSettings settings = state_cookie_settings(request.cookies);
     std::vector<std::pair<int64_t, std::string>> pending;
-    out->set_cookies.clear();
-    for (const auto& cookie : request_cookies) {
+    std::vector<std::string> deletions;
+    for (const auto& cookie : request.request_cookies) {
         if (cookie.first.compare(0, state_prefix.size(), state_prefix) != 0) continue;
-        auto plain = sealer.open(cookie.second, cookie.first);
+        auto plain = request.sealer.open(cookie.second, cookie.first);
         auto other = plain ? AuthAttempt::from_json(*plain) : std::nullopt;
-        if (!other || now - other->created_at > kAuthAttemptLifetime)
-            out->set_cookies.push_back(set_cookie_header(cookie.first, "", state_cookie_settings(settings), 0));
+        if (!other || request.now - other->created_at > kAuthAttemptLifetime)
+            deletions.push_back(set_cookie_header(cookie.first, "", settings, 0));
         else
             pending.emplace_back(other->created_at, cookie.first);
     }
     std::sort(pending.begin(), pending.end());
     for (size_t i = 0; i + (kMaxPendingAttempts - 1) < pending.size(); ++i)
-        out->set_cookies.push_back(set_cookie_header(pending[i].second, "", state_cookie_settings(settings), 0));
-    out->set_cookies.push_back(set_cookie_header(name, sealed, state_cookie_settings(settings), kAuthAttemptLifetime));
+        deletions.push_back(set_cookie_header(pending[i].second, "", settings, 0));
+    return deletions;
+}
 
-    out->authorize_url = append_query(
+}  // namespace
+
+LoginStart start_login(const LoginRequest& request, Provider& provider) {
+    std::string error;
+    auto metadata = provider.metadata(request.now, &error);
+    if (!metadata) return login_failed(LoginError::ProviderUnreachable, "provider " + provider.issuer() + ": " + error);
+    return start_login(request, *metadata);
+}
+
+LoginStart start_login(const LoginRequest& request, const ProviderMetadata& metadata) {
+    AuthAttempt attempt;
+    attempt.state = random_token(request.random, 32);
+    attempt.nonce = random_token(request.random, 32);
+    attempt.code_verifier = make_code_verifier(request.random);
+    attempt.return_to = request.return_to;
+    attempt.created_at = request.now;
+    if (attempt.state.empty() || attempt.nonce.empty() || attempt.code_verifier.empty())
+        return login_failed(LoginError::Internal, "the random generator failed");
+    const std::string name = state_cookie_name(request.cookies, attempt.state);
+    const std::string sealed = request.sealer.seal(attempt.to_json(), name, request.random);
+    if (sealed.empty()) return login_failed(LoginError::Internal, "sealing the state cookie failed");
+
+    LoginStart start;
+    start.set_cookies = evict_pending_attempts(request);
+    start.set_cookies.push_back(
+        set_cookie_header(name, sealed, state_cookie_settings(request.cookies), kAuthAttemptLifetime));
+    const ClientConfig& client = request.client;
+    start.authorize_url = append_query(
         metadata.authorization_endpoint,
         form_encode({{"response_type", "code"},
                      {"client_id", client.credentials.client_id},
@@ -137,144 +156,185 @@ bool start_login(const ClientConfig& client, const ProviderMetadata& metadata, c
                      {"nonce", attempt.nonce},
                      {"code_challenge", s256_challenge(attempt.code_verifier)},
                      {"code_challenge_method", "S256"}}));
+    return start;
+}
+
+namespace {
+
+// One callback on its way through the steps. Each step returns false when it
+// failed, with `outcome` saying why.
+struct Callback {
+    const ClientConfig& client;
+    Provider& provider;
+    const QueryParams& params;
+    const CookieMap& request_cookies;
+    const CookieSealer& sealer;
+    const CookieSettings& settings;
+    const int64_t now;
+    CallbackOutcome outcome;
+    AuthAttempt attempt;
+    std::shared_ptr<const ProviderMetadata> metadata;
+    TokenSet tokens;
+    Session session;
+
+    bool fail(CallbackError error, std::string detail) {
+        outcome = ssoauth::fail(std::move(outcome), error, std::move(detail));
+        return false;
+    }
+};
+
+// 1. The attempt this callback belongs to. Its cookie is deleted whatever
+//    happens next, so the same state can never be used twice.
+bool find_attempt(Callback& cb) {
+    std::string state;
+    if (!single_param(cb.params, "state", &state) || state.empty())
+        return cb.fail(CallbackError::StateMismatch, cb.params.count("state")
+                                                         ? "the state parameter is duplicated or empty"
+                                                         : "the state parameter is missing");
+    const std::string cookie_name = state_cookie_name(cb.settings, state);
+    auto cookie = cb.request_cookies.find(cookie_name);
+    if (cookie == cb.request_cookies.end())
+        return cb.fail(CallbackError::StateMismatch,
+                       "no state cookie for this state (already used, expired, or another browser)");
+    cb.outcome.set_cookies.push_back(set_cookie_header(cookie_name, "", state_cookie_settings(cb.settings), 0));
+    auto plain = cb.sealer.open(cookie->second, cookie_name);
+    auto attempt = plain ? AuthAttempt::from_json(*plain) : std::nullopt;
+    if (!attempt) return cb.fail(CallbackError::StateMismatch, "the state cookie does not open");
+    if (!constant_time_equal(attempt->state, state))
+        return cb.fail(CallbackError::StateMismatch, "the state does not match its cookie");
+    if (cb.now - attempt->created_at > kAuthAttemptLifetime || attempt->created_at > cb.now + cb.client.clock_skew)
+        return cb.fail(CallbackError::StateMismatch, "the sign-in attempt expired");
+    cb.attempt = std::move(*attempt);
+    cb.outcome.steps.push_back("state matches its sealed cookie (attempt " +
+                               std::to_string(cb.now - cb.attempt.created_at) + " s old)");
     return true;
 }
+
+// 2. The provider's own refusal.
+bool check_provider_error(Callback& cb) {
+    if (!cb.params.count("error")) return true;
+    std::string provider_error;
+    single_param(cb.params, "error", &provider_error);
+    const std::string code = sanitize_error_code(provider_error);
+    cb.fail(CallbackError::ProviderError, "the provider answered error=" + code);
+    cb.outcome.error_code = code;
+    return false;
+}
+
+// 3. Mix-up defence (RFC 9207).
+bool check_issuer(Callback& cb) {
+    std::string error;
+    cb.metadata = cb.provider.metadata(cb.now, &error);
+    if (!cb.metadata) return cb.fail(CallbackError::ProviderUnreachable, "discovery failed: " + error);
+    std::string iss;
+    const bool iss_given = cb.params.count("iss") > 0;
+    if (iss_given && (!single_param(cb.params, "iss", &iss) || iss != cb.client.issuer))
+        return cb.fail(CallbackError::IssuerMismatch, "the iss parameter is not the configured issuer");
+    if (!iss_given && cb.metadata->authorization_response_iss_parameter_supported)
+        return cb.fail(CallbackError::IssuerMismatch,
+                       "the iss parameter is missing although the provider advertises it");
+    cb.outcome.steps.push_back(iss_given ? "iss parameter is the configured issuer (RFC 9207)"
+                                         : "no iss parameter (the provider does not advertise it)");
+    return true;
+}
+
+// 4. Code exchange with the PKCE verifier.
+bool exchange_code(Callback& cb) {
+    std::string code;
+    if (!single_param(cb.params, "code", &code) || code.empty())
+        return cb.fail(CallbackError::NoCode, "the code parameter is missing, empty or duplicated");
+    TokenResult result = cb.provider.tokens().exchange_code(cb.metadata->token_endpoint, cb.client.credentials, code,
+                                                            cb.client.redirect_uri, cb.attempt.code_verifier);
+    if (result.status == TokenCallStatus::Unreachable)
+        return cb.fail(CallbackError::ProviderUnreachable, "token endpoint: " + result.detail);
+    if (result.status != TokenCallStatus::Ok)
+        return cb.fail(CallbackError::TokenExchange,
+                       "token endpoint answered " + std::to_string(result.http_status) +
+                           (result.error.empty() ? "" : " " + result.error) +
+                           (result.error_description.empty() ? "" : " (" + result.error_description + ")") +
+                           (result.detail.empty() ? "" : ": " + result.detail));
+    if (result.tokens.id_token.empty())
+        return cb.fail(CallbackError::InvalidIdToken, "the token response has no id_token");
+    cb.tokens = std::move(result.tokens);
+    cb.outcome.steps.push_back(std::string("code exchanged with the PKCE verifier; received ") +
+                               (cb.tokens.refresh_token.empty() ? "no refresh token" : "a refresh token") +
+                               ", access token lifetime " + std::to_string(cb.tokens.expires_in) + " s");
+    return true;
+}
+
+// 5. The id_token (OpenID Connect Core 3.1.3.7); the session starts from its claims.
+bool verify_id_token(Callback& cb) {
+    IdTokenChecks checks;
+    checks.claims.now = cb.now;
+    checks.claims.skew = cb.client.clock_skew;
+    checks.client_id = cb.client.credentials.client_id;
+    checks.nonce = cb.attempt.nonce;
+    checks.access_token = cb.tokens.access_token;
+    Jwt jwt;
+    std::string error;
+    TokenStatus status = cb.provider.verify_id_token(cb.tokens.id_token, *cb.metadata, checks, &jwt, &error);
+    if (status == TokenStatus::KeysUnavailable)
+        return cb.fail(CallbackError::ProviderUnreachable, "no signing keys: " + error);
+    if (status != TokenStatus::Ok)
+        return cb.fail(CallbackError::InvalidIdToken, std::string("id_token rejected: ") +
+                                                          token_status_name(status) + " (" +
+                                                          token_status_message(status) + ")");
+    cb.outcome.steps.push_back("id_token verified: alg " + jwt.alg + ", kid " + (jwt.kid.empty() ? "(none)" : jwt.kid) +
+                               "; iss, aud, exp, iat, nonce" +
+                               (json_object_get(jwt.payload.get(), "at_hash") ? ", at_hash" : "") + " checked");
+    cb.session.issuer = cb.client.issuer;
+    cb.session.client_id = cb.client.credentials.client_id;
+    cb.session.subject = json_string_member(jwt.payload.get(), "sub");
+    cb.session.sid = json_string_member(jwt.payload.get(), "sid");
+    cb.session.claims = JsonPtr(json_object());
+    merge_claims(cb.session.claims.get(), jwt.payload.get());
+    return true;
+}
+
+// 6. Userinfo: Better Auth keeps email and name there.
+bool merge_userinfo(Callback& cb) {
+    if (cb.metadata->userinfo_endpoint.empty()) return true;
+    UserinfoResult info = cb.provider.tokens().userinfo(cb.metadata->userinfo_endpoint, cb.tokens.access_token);
+    if (info.status == TokenCallStatus::Unreachable)
+        return cb.fail(CallbackError::ProviderUnreachable, "userinfo endpoint: " + info.detail);
+    if (info.status != TokenCallStatus::Ok)
+        return cb.fail(CallbackError::CallbackFailed,
+                       "userinfo answered " + std::to_string(info.http_status) + ": " + info.detail);
+    if (json_string_member(info.claims.get(), "sub") != cb.session.subject)
+        return cb.fail(CallbackError::CallbackFailed, "userinfo sub differs from the id_token's sub");
+    merge_claims(cb.session.claims.get(), info.claims.get());
+    cb.outcome.steps.push_back("userinfo merged: " + std::to_string(json_object_size(info.claims.get())) +
+                               " claims, sub matches the id_token");
+    return true;
+}
+
+// 7. The session cookie.
+bool seal_new_session(Callback& cb) {
+    Session& session = cb.session;
+    session.id_token = cb.tokens.id_token;
+    session.access_token = cb.tokens.access_token;
+    session.refresh_token = cb.tokens.refresh_token;
+    if (cb.tokens.expires_in >= 0) session.access_token_expires_at = cb.now + cb.tokens.expires_in;
+    session.created_at = cb.now;
+    session.expires_at = cb.now + cb.client.session_max_age;
+    std::vector<std::string> cookies = seal_session(session, cb.settings, cb.sealer, cb.request_cookies);
+    if (cookies.empty()) return cb.fail(CallbackError::CallbackFailed, "the session is too large for its cookies");
+    cb.outcome.set_cookies.insert(cb.outcome.set_cookies.end(), cookies.begin(), cookies.end());
+    cb.outcome.steps.push_back("session sealed into " + std::to_string(cookies.size()) + " Set-Cookie header(s)");
+    cb.outcome.redirect_to = cb.attempt.return_to.empty() ? "/" : cb.attempt.return_to;
+    cb.outcome.subject = session.subject;
+    return true;
+}
+
+}  // namespace
 
 CallbackOutcome handle_callback(const ClientConfig& client, Provider& provider, const QueryParams& params,
                                 const CookieMap& request_cookies, const CookieSealer& sealer,
                                 const CookieSettings& settings, int64_t now) {
-    CallbackOutcome outcome;
-
-    // 1. The attempt this callback belongs to. Its cookie is deleted whatever
-    //    happens next, so the same state can never be used twice.
-    std::string state;
-    if (!single_param(params, "state", &state) || state.empty())
-        return fail(outcome, CallbackError::StateMismatch,
-                    params.count("state") ? "the state parameter is duplicated or empty"
-                                          : "the state parameter is missing");
-    const std::string cookie_name = state_cookie_name(settings, state);
-    auto cookie = request_cookies.find(cookie_name);
-    if (cookie != request_cookies.end())
-        outcome.set_cookies.push_back(set_cookie_header(cookie_name, "", state_cookie_settings(settings), 0));
-
-    std::string provider_error;
-    const bool has_error = params.count("error") > 0;
-    if (has_error) single_param(params, "error", &provider_error);
-
-    if (cookie == request_cookies.end())
-        return fail(outcome, CallbackError::StateMismatch,
-                    "no state cookie for this state (already used, expired, or another browser)");
-    auto plain = sealer.open(cookie->second, cookie_name);
-    auto attempt = plain ? AuthAttempt::from_json(*plain) : std::nullopt;
-    if (!attempt) return fail(outcome, CallbackError::StateMismatch, "the state cookie does not open");
-    if (!constant_time_equal(attempt->state, state))
-        return fail(outcome, CallbackError::StateMismatch, "the state does not match its cookie");
-    if (now - attempt->created_at > kAuthAttemptLifetime || attempt->created_at > now + client.clock_skew)
-        return fail(outcome, CallbackError::StateMismatch, "the sign-in attempt expired");
-    outcome.steps.push_back("state matches its sealed cookie (attempt " + std::to_string(now - attempt->created_at) +
-                            " s old)");
-
-    // 2. The provider's own refusal.
-    if (has_error) {
-        outcome = fail(outcome, CallbackError::ProviderError, "the provider answered error=" +
-                                                                  sanitize_error_code(provider_error));
-        outcome.error_code = sanitize_error_code(provider_error);
-        return outcome;
-    }
-
-    // 3. Mix-up defence (RFC 9207).
-    std::string error;
-    auto metadata = provider.metadata(now, &error);
-    if (!metadata) return fail(outcome, CallbackError::ProviderUnreachable, "discovery failed: " + error);
-    std::string iss;
-    const bool iss_given = params.count("iss") > 0;
-    if (iss_given && (!single_param(params, "iss", &iss) || iss != client.issuer))
-        return fail(outcome, CallbackError::IssuerMismatch, "the iss parameter is not the configured issuer");
-    if (!iss_given && metadata->authorization_response_iss_parameter_supported)
-        return fail(outcome, CallbackError::IssuerMismatch,
-                    "the iss parameter is missing although the provider advertises it");
-
-    outcome.steps.push_back(iss_given ? "iss parameter is the configured issuer (RFC 9207)"
-                                      : "no iss parameter (the provider does not advertise it)");
-    std::string code;
-    if (!single_param(params, "code", &code) || code.empty())
-        return fail(outcome, CallbackError::NoCode, "the code parameter is missing, empty or duplicated");
-
-    // 4. Code exchange with the PKCE verifier.
-    TokenResult tokens = provider.tokens().exchange_code(metadata->token_endpoint, client.credentials, code,
-                                                         client.redirect_uri, attempt->code_verifier);
-    if (tokens.status == TokenCallStatus::Unreachable)
-        return fail(outcome, CallbackError::ProviderUnreachable, "token endpoint: " + tokens.detail);
-    if (tokens.status != TokenCallStatus::Ok)
-        return fail(outcome, CallbackError::TokenExchange,
-                    "token endpoint answered " + std::to_string(tokens.http_status) +
-                        (tokens.error.empty() ? "" : " " + tokens.error) +
-                        (tokens.error_description.empty() ? "" : " (" + tokens.error_description + ")") +
-                        (tokens.detail.empty() ? "" : ": " + tokens.detail));
-    if (tokens.tokens.id_token.empty())
-        return fail(outcome, CallbackError::InvalidIdToken, "the token response has no id_token");
-    outcome.steps.push_back(std::string("code exchanged with the PKCE verifier; received ") +
-                            (tokens.tokens.refresh_token.empty() ? "no refresh token" : "a refresh token") +
-                            ", access token lifetime " + std::to_string(tokens.tokens.expires_in) + " s");
-
-    // 5. The id_token (OpenID Connect Core 3.1.3.7).
-    IdTokenChecks checks;
-    checks.claims.now = now;
-    checks.claims.skew = client.clock_skew;
-    checks.client_id = client.credentials.client_id;
-    checks.nonce = attempt->nonce;
-    checks.access_token = tokens.tokens.access_token;
-    Jwt jwt;
-    bool keys_unavailable = false;
-    TokenStatus status =
-        provider.verify_id_token(tokens.tokens.id_token, *metadata, checks, &jwt, &keys_unavailable, &error);
-    if (keys_unavailable) return fail(outcome, CallbackError::ProviderUnreachable, "no signing keys: " + error);
-    if (status != TokenStatus::Ok)
-        return fail(outcome, CallbackError::InvalidIdToken,
-                    std::string("id_token rejected: ") + token_status_name(status) + " (" +
-                        token_status_message(status) + ")");
-
-    outcome.steps.push_back("id_token verified: alg " + jwt.alg + ", kid " + (jwt.kid.empty() ? "(none)" : jwt.kid) +
-                            "; iss, aud, exp, iat, nonce" +
-                            (json_object_get(jwt.payload.get(), "at_hash") ? ", at_hash" : "") + " checked");
-    Session session;
-    session.issuer = client.issuer;
-    session.client_id = client.credentials.client_id;
-    session.subject = json_string_member(jwt.payload.get(), "sub");
-    session.sid = json_string_member(jwt.payload.get(), "sid");
-    session.claims = JsonPtr(json_object());
-    merge_claims(session.claims.get(), jwt.payload.get());
-
-    // 6. Userinfo: Better Auth keeps email and name there.
-    if (!metadata->userinfo_endpoint.empty()) {
-        UserinfoResult info = provider.tokens().userinfo(metadata->userinfo_endpoint, tokens.tokens.access_token);
-        if (info.status == TokenCallStatus::Unreachable)
-            return fail(outcome, CallbackError::ProviderUnreachable, "userinfo endpoint: " + info.detail);
-        if (info.status != TokenCallStatus::Ok)
-            return fail(outcome, CallbackError::CallbackFailed,
-                        "userinfo answered " + std::to_string(info.http_status) + ": " + info.detail);
-        if (json_string_member(info.claims.get(), "sub") != session.subject)
-            return fail(outcome, CallbackError::CallbackFailed, "userinfo sub differs from the id_token's sub");
-        merge_claims(session.claims.get(), info.claims.get());
-        outcome.steps.push_back("userinfo merged: " + std::to_string(json_object_size(info.claims.get())) +
-                                " claims, sub matches the id_token");
-    }
-
-    // 7. The session cookie.
-    session.id_token = tokens.tokens.id_token;
-    session.access_token = tokens.tokens.access_token;
-    session.refresh_token = tokens.tokens.refresh_token;
-    if (tokens.tokens.expires_in >= 0) session.access_token_expires_at = now + tokens.tokens.expires_in;
-    session.created_at = now;
-    session.expires_at = now + client.session_max_age;
-    std::vector<std::string> cookies = seal_session(session, settings, sealer, request_cookies);
-    if (cookies.empty())
-        return fail(outcome, CallbackError::CallbackFailed, "the session is too large for its cookies");
-    outcome.set_cookies.insert(outcome.set_cookies.end(), cookies.begin(), cookies.end());
-    outcome.steps.push_back("session sealed into " + std::to_string(cookies.size()) + " Set-Cookie header(s)");
-    outcome.redirect_to = attempt->return_to.empty() ? "/" : attempt->return_to;
-    outcome.subject = session.subject;
-    return outcome;
+    Callback cb{client, provider, params, request_cookies, sealer, settings, now, {}, {}, {}, {}, {}};
+    find_attempt(cb) && check_provider_error(cb) && check_issuer(cb) && exchange_code(cb) && verify_id_token(cb) &&
+        merge_userinfo(cb) && seal_new_session(cb);
+    return std::move(cb.outcome);
 }
 
 }  // namespace ssoauth

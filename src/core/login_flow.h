@@ -40,16 +40,35 @@ constexpr size_t kMaxPendingAttempts = 7;
 // "<prefix>_state_<first 16 characters of state>".
 std::string state_cookie_name(const CookieSettings& settings, const std::string& state);
 
-struct LoginStart {
-    std::string authorize_url;
-    std::vector<std::string> set_cookies;  // the new state cookie, and deletions of evicted ones
+// What starting a sign-in needs from the request and the location.
+struct LoginRequest {
+    const ClientConfig& client;
+    std::string return_to;             // must already be safe (safe_return_to)
+    const CookieMap& request_cookies;  // other tabs' pending attempts are read from here
+    const CookieSealer& sealer;
+    const CookieSettings& cookies;
+    RandomSource& random;
+    int64_t now;
 };
 
-// Builds the authorization request. `return_to` must already be safe.
-// False (with *error) only when randomness or sealing failed.
-bool start_login(const ClientConfig& client, const ProviderMetadata& metadata, const std::string& return_to,
-                 const CookieMap& request_cookies, const CookieSealer& sealer, const CookieSettings& settings,
-                 RandomSource& random, int64_t now, LoginStart* out, std::string* error);
+enum class LoginError {
+    None,
+    ProviderUnreachable,  // the provider's metadata cannot be had
+    Internal,             // randomness or sealing failed
+};
+
+struct LoginStart {
+    LoginError error = LoginError::None;
+    std::string detail;                    // for the log
+    std::string authorize_url;
+    std::vector<std::string> set_cookies;  // the new state cookie, and deletions of evicted ones
+    bool ok() const { return error == LoginError::None; }
+};
+
+// Builds the authorization request against the provider's metadata.
+LoginStart start_login(const LoginRequest& request, Provider& provider);
+// The same with metadata in hand.
+LoginStart start_login(const LoginRequest& request, const ProviderMetadata& metadata);
 
 // Why a callback failed. The code is what ?error= and the error page show.
 enum class CallbackError {

@@ -19,17 +19,15 @@ std::string end_session_url(const ProviderMetadata& metadata, const std::string&
 }
 
 TokenStatus verify_logout_token(const ClientConfig& client, Provider& provider, const std::string& token,
-                                int64_t now, LogoutEvent* event, bool* keys_unavailable, std::string* detail) {
-    *keys_unavailable = false;
+                                int64_t now, LogoutEvent* event, std::string* detail) {
     Jwt jwt;
     TokenStatus status = parse_jwt(token, &jwt);
     if (status != TokenStatus::Ok) return status;
     std::string error;
     auto metadata = provider.metadata(now, &error);
     if (!metadata) {
-        *keys_unavailable = true;
         if (detail) *detail = error;
-        return TokenStatus::UnknownKid;
+        return TokenStatus::KeysUnavailable;
     }
     LogoutTokenChecks checks;
     checks.claims.issuer = client.issuer;
@@ -39,8 +37,8 @@ TokenStatus verify_logout_token(const ClientConfig& client, Provider& provider, 
     checks.allowed_algs = allowed_signing_algs(*metadata);
     status = provider.with_keys(
         metadata->jwks_uri, jwt.kid, now, [&](const JwkSet& keys) { return validate_logout_token(jwt, keys, checks); },
-        keys_unavailable, &error);
-    if (*keys_unavailable && detail) *detail = error;
+        &error);
+    if (status == TokenStatus::KeysUnavailable && detail) *detail = error;
     if (status != TokenStatus::Ok) return status;
     event->sid = json_string_member(jwt.payload.get(), "sid");
     event->sub = json_string_member(jwt.payload.get(), "sub");

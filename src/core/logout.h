@@ -28,8 +28,9 @@ struct LogoutEvent {
 // Validates a logout token (Back-Channel Logout 1.0 section 2.6): signature
 // against the provider's keys, iss, aud, iat, exp, the back-channel event,
 // no nonce, sid or sub. Does not check jti reuse (see RevocationList).
+// KeysUnavailable (with *detail) when the provider's metadata or keys cannot be had.
 TokenStatus verify_logout_token(const ClientConfig& client, Provider& provider, const std::string& token,
-                                int64_t now, LogoutEvent* event, bool* keys_unavailable, std::string* detail);
+                                int64_t now, LogoutEvent* event, std::string* detail);
 
 class RevocationList {
 public:

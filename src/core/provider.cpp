@@ -20,14 +20,9 @@ std::shared_ptr<const ProviderMetadata> Provider::metadata(int64_t now, std::str
 }
 
 TokenStatus Provider::with_keys(const std::string& jwks_uri, const std::string& kid, int64_t now,
-                                const std::function<TokenStatus(const JwkSet&)>& check,
-                                bool* keys_unavailable, std::string* error) {
-    *keys_unavailable = false;
+                                const std::function<TokenStatus(const JwkSet&)>& check, std::string* error) {
     auto keys = jwks_.get(jwks_uri, now, error);
-    if (!keys) {
-        *keys_unavailable = true;
-        return TokenStatus::UnknownKid;
-    }
+    if (!keys) return TokenStatus::KeysUnavailable;
     TokenStatus status = check(*keys);
     if (status != TokenStatus::UnknownKid) return status;
     auto fresh = jwks_.refetch_for_unknown_kid(jwks_uri, kid, now, error);
@@ -36,15 +31,14 @@ TokenStatus Provider::with_keys(const std::string& jwks_uri, const std::string& 
 }
 
 TokenStatus Provider::verify_id_token(const std::string& id_token, const ProviderMetadata& metadata,
-                                      IdTokenChecks checks, Jwt* jwt, bool* keys_unavailable, std::string* error) {
-    *keys_unavailable = false;
+                                      IdTokenChecks checks, Jwt* jwt, std::string* error) {
     TokenStatus status = parse_jwt(id_token, jwt);
     if (status != TokenStatus::Ok) return status;
     checks.claims.issuer = issuer_;
     checks.allowed_algs = allowed_signing_algs(metadata);
     return with_keys(
         metadata.jwks_uri, jwt->kid, checks.claims.now,
-        [&](const JwkSet& keys) { return validate_id_token(*jwt, keys, checks); }, keys_unavailable, error);
+        [&](const JwkSet& keys) { return validate_id_token(*jwt, keys, checks); }, error);
 }
 
 std::shared_ptr<Provider> provider_for(const std::string& issuer, const HttpOptions& options) {

@@ -29,10 +29,9 @@ public:
 
     // Runs `check` against the provider's keys. When it reports UnknownKid the
     // keys are refetched (rate-limited by the cache) and `check` runs once more.
-    // *keys_unavailable is set when no key set could be had at all.
+    // KeysUnavailable (with *error) when no key set could be had at all.
     TokenStatus with_keys(const std::string& jwks_uri, const std::string& kid, int64_t now,
-                          const std::function<TokenStatus(const JwkSet&)>& check,
-                          bool* keys_unavailable, std::string* error);
+                          const std::function<TokenStatus(const JwkSet&)>& check, std::string* error);
 
     // Parses and validates an id_token (OpenID Connect Core 3.1.3.7) against
     // this provider's keys, refetched once for an unknown kid. `checks` comes
@@ -40,7 +39,7 @@ public:
     // allowed algorithms are filled in from this provider. The one place both
     // sign-in and refresh validate id_tokens.
     TokenStatus verify_id_token(const std::string& id_token, const ProviderMetadata& metadata,
-                                IdTokenChecks checks, Jwt* jwt, bool* keys_unavailable, std::string* error);
+                                IdTokenChecks checks, Jwt* jwt, std::string* error);
 
 private:
     const std::string issuer_;

@@ -79,10 +79,9 @@ RefreshOutcome refresh_session(const ClientConfig& client, Provider& provider, c
         checks.client_id = client.credentials.client_id;
         checks.access_token = s.access_token;
         Jwt jwt;
-        bool keys_unavailable = false;
-        TokenStatus status =
-            provider.verify_id_token(result.tokens.id_token, *metadata, checks, &jwt, &keys_unavailable, &error);
-        if (keys_unavailable) return fail(RefreshError::ProviderUnreachable, "no signing keys: " + error);
+        TokenStatus status = provider.verify_id_token(result.tokens.id_token, *metadata, checks, &jwt, &error);
+        if (status == TokenStatus::KeysUnavailable)
+            return fail(RefreshError::ProviderUnreachable, "no signing keys: " + error);
         if (status != TokenStatus::Ok)
             return fail(RefreshError::InvalidIdToken, std::string("refreshed id_token rejected: ") +
                                                           token_status_name(status));

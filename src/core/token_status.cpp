@@ -33,6 +33,7 @@ const char* token_status_name(TokenStatus status) {
         case TokenStatus::EventsMissing: return "logout_events_missing";
         case TokenStatus::NonceForbidden: return "logout_nonce_forbidden";
         case TokenStatus::JtiMissing: return "logout_jti_missing";
+        case TokenStatus::KeysUnavailable: return "provider_keys_unavailable";
     }
     return "unknown_status";
 }
@@ -69,6 +70,7 @@ const char* token_status_message(TokenStatus status) {
         case TokenStatus::EventsMissing: return "The logout token does not carry the back-channel logout event.";
         case TokenStatus::NonceForbidden: return "The logout token carries a nonce, which is forbidden.";
         case TokenStatus::JtiMissing: return "The logout token has no jti.";
+        case TokenStatus::KeysUnavailable: return "The provider's signing keys cannot be fetched, so the token cannot be checked.";
     }
     return "Unknown token status.";
 }

@@ -40,6 +40,8 @@ enum class TokenStatus {
     EventsMissing,          // events lacks the back-channel-logout member (or it is not an object)
     NonceForbidden,         // a logout token carries a nonce
     JtiMissing,             // a logout token has no jti
+    // ---- the provider (Provider::with_keys) ----
+    KeysUnavailable,        // the provider's metadata or key set could not be fetched at all: nothing was checked
 };
 
 // Stable snake_case code, e.g. "jwt_expired". Never null.

@@ -4,11 +4,13 @@
 #include "core/bearer.h"
 #include "core/claim_requirement.h"
 #include "core/claims.h"
+#include "core/request_policy.h"
 #include "core/return_to.h"
 #include "httpd/flow.h"
 #include "httpd/handlers.h"
 #include "httpd/log.h"
 #include "httpd/request.h"
+#include "httpd/respond.h"
 
 namespace ssoauth {
 namespace httpd {
@@ -31,11 +33,7 @@ struct Identity {
     mutable std::shared_ptr<const IdentityExport> exports;
     // Bearer mode only: why the token was refused.
     bool bearer = false;
-    bool token_present = false;
-    bool malformed_header = false;
-    bool keys_unavailable = false;
-    TokenStatus status = TokenStatus::Ok;
-    std::string detail;
+    BearerRefusal refusal;
 };
 
 bool is_bearer_type(const char* type) { return type && !strcasecmp(type, kBearerAuthType); }
@@ -44,26 +42,28 @@ bool is_session_type(const char* type) { return type && !strcasecmp(type, kAuthT
 Identity resolve_bearer(request_rec* r, const DirConfig* c) {
     Identity id;
     id.bearer = true;
-    const char* header = apr_table_get(r->headers_in, "Authorization");
-    const std::string token = bearer_token_of(header ? header : "");
-    id.malformed_header = header && token.empty();
-    if (token.empty()) return id;
-    id.token_present = true;
+    BearerCredential credential = read_bearer_credential(apr_table_get(r->headers_in, "Authorization"));
+    id.refusal.malformed_header = credential.malformed;
+    if (credential.token.empty()) return id;
+    id.refusal.token_present = true;
     ServerConfig* s = server_config(r->server);
     auto verifier = bearer_verifier_for(c->provider, c->bearer_audience, http_options(s), clock_skew(s));
     SharedClaims claims;
-    id.status = verifier->verify(token, request_now(r), &claims, &id.keys_unavailable, &id.detail);
-    if (id.status == TokenStatus::Ok && !id.keys_unavailable) {
+    id.refusal.status = verifier->verify(credential.token, request_now(r), &claims, &id.refusal.detail);
+    if (id.refusal.status == TokenStatus::Ok) {
         id.claims = std::move(claims);
-        id.bearer_token = token;
+        id.bearer_token = std::move(credential.token);
     }
     return id;
 }
 
 Identity resolve_session(request_rec* r, const DirConfig* c) {
     Identity id;
-    if (current_session(r, c, &id.session) == SessionCheck::Ok)
+    SessionResult result = current_session(r, c);
+    if (result.valid()) {
+        id.session = std::move(result.session);
         id.claims = SharedClaims(id.session, id.session->claims.get());  // no copy: shares the session
+    }
     return id;
 }
 
@@ -128,47 +128,10 @@ int export_identity(request_rec* r, const DirConfig* c, const Identity& id) {
 }
 
 int unauthenticated(request_rec* r, const DirConfig* c) {
-    const int action = c->unauth_action == kUnauthUnset ? kUnauthAuth : c->unauth_action;
-    if (action == kUnauthPass) {
-        r->user = const_cast<char*>("");  // through, with no identity
-        return OK;
-    }
-    if (action == kUnauthAuth && is_navigation(r) && !r->main) {
-        // OK means an error page was written (provider unreachable): the request is complete.
-        const int status = begin_sign_in(r, c, safe_return_to(r->unparsed_uri ? r->unparsed_uri : "/"));
-        return status == OK ? DONE : status;
-    }
-    return unauthenticated_json(r, c);
-}
-
-// Failures of bearer mode become HTTP here, and only here.
-int bearer_failure(request_rec* r, const char* error, const std::string& description, int status) {
-    std::string challenge = "Bearer";
-    if (error) challenge += std::string(" error=\"") + error + "\", error_description=\"" + description + "\"";
-    apr_table_set(r->err_headers_out, "WWW-Authenticate", challenge.c_str());
-    set_no_store(r);
-    JsonPtr body(json_object());
-    json_object_set_new(body.get(), "error", json_string(error ? error : "unauthenticated"));
-    if (error) json_object_set_new(body.get(), "error_description", json_string(description.c_str()));
-    send_body(r, status, "application/json", json_dump(body.get(), false) + "\n");
-    return DONE;
-}
-
-int refuse_bearer(request_rec* r, const DirConfig* c, const Identity& id) {
-    if (!id.token_present) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, SSOLOGNO(00024) "no bearer token in the request");
-        return bearer_failure(r, id.malformed_header ? "invalid_request" : nullptr, "a Bearer token is required",
-                              HTTP_UNAUTHORIZED);
-    }
-    if (id.keys_unavailable) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SSOLOGNO(00025) "bearer token cannot be checked: provider %s: %s",
-                      c->provider, id.detail.c_str());
-        return bearer_failure(r, "temporarily_unavailable", "the identity provider cannot be reached",
-                              HTTP_SERVICE_UNAVAILABLE);
-    }
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00026) "bearer token rejected: %s",
-                  token_status_name(id.status));
-    return bearer_failure(r, "invalid_token", token_status_message(id.status), HTTP_UNAUTHORIZED);
+    const UnauthResponse how = unauthenticated_response(unauth_action(c), is_navigation(r), r->main != nullptr);
+    if (how == UnauthResponse::StartSignIn)
+        return begin_sign_in(r, c, safe_return_to(r->unparsed_uri ? r->unparsed_uri : "/"));
+    return respond_unauthenticated(r, c, how);
 }
 
 int check_authn_impl(request_rec* r) {
@@ -184,7 +147,7 @@ int check_authn_impl(request_rec* r) {
     }
     const Identity& id = identity(r, c);
     if (id.claims) return export_identity(r, c, id);
-    return id.bearer ? refuse_bearer(r, c, id) : unauthenticated(r, c);
+    return id.bearer ? respond_bearer_refused(r, c, id.refusal) : unauthenticated(r, c);
 }
 
 authz_status check_claims(request_rec* r, const Requirements& requirements) {
@@ -200,12 +163,8 @@ authz_status check_claims(request_rec* r, const Requirements& requirements) {
         if (requirement->matches(id.claims.get())) return r->user ? AUTHZ_GRANTED : AUTHZ_DENIED_NO_USER;
     // A signed-in user who lacks the claim. Refusing in httpd's userless pass
     // (before authentication) is what makes mod_authz_core answer 403, not 401.
-    const std::string who = claim_value_text(find_claim(id.claims.get(), "sub"));
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00050) "user %s does not satisfy 'Require sso-claim %s'",
-                  who.c_str(), requirements.empty() ? "" : requirements.front()->text().c_str());
-    if (is_bearer_type(type))
-        apr_table_set(r->err_headers_out, "WWW-Authenticate",
-                      "Bearer error=\"insufficient_scope\", error_description=\"a required claim is missing\"");
+    note_claim_refused(r, is_bearer_type(type), claim_value_text(find_claim(id.claims.get(), "sub")),
+                       requirements.empty() ? "" : requirements.front()->text());
     return AUTHZ_DENIED;
 }
 

@@ -437,5 +437,13 @@ std::string missing_settings(const DirConfig* c) {
     return missing.empty() ? missing : "missing" + missing;
 }
 
+UnauthAction unauth_action(const DirConfig* c) {
+    switch (c->unauth_action) {
+        case kUnauth401: return UnauthAction::Unauthorized;
+        case kUnauthPass: return UnauthAction::Pass;
+        default: return UnauthAction::SignIn;
+    }
+}
+
 }  // namespace httpd
 }  // namespace ssoauth

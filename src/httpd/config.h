@@ -7,6 +7,7 @@
 #include "core/cookie_seal.h"
 #include "core/http_client.h"
 #include "core/login_flow.h"
+#include "core/request_policy.h"
 
 #include <memory>
 #include <string>
@@ -19,7 +20,7 @@ namespace httpd {
 
 enum CookieSecure { kSecureUnset = -1, kSecureAuto = 0, kSecureOn = 1, kSecureOff = 2 };
 enum TokenAuthSetting { kTokenAuthUnset = -1 };  // otherwise a ClientAuth value
-enum UnauthAction { kUnauthUnset = -1, kUnauthAuth = 0, kUnauth401 = 1, kUnauthPass = 2 };
+enum UnauthSetting { kUnauthUnset = -1, kUnauthAuth = 0, kUnauth401 = 1, kUnauthPass = 2 };
 
 // Per-directory (and server/vhost default) settings. Unset: null / -1.
 struct DirConfig {
@@ -86,6 +87,7 @@ std::string post_logout_redirect(const DirConfig* c);
 bool revoke_on_signout(const DirConfig* c);
 int session_max_age(const DirConfig* c);
 int inactivity_timeout(const DirConfig* c);
+UnauthAction unauth_action(const DirConfig* c);
 // A one-line reason when this location cannot authenticate (missing provider,
 // client id or passphrase), or "" when it can.
 std::string missing_settings(const DirConfig* c);

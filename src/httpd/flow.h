@@ -1,10 +1,10 @@
 // The adapter's side of the core flows, shared by authentication and the
-// endpoints: building the client configuration from the directives, starting
-// a sign-in, answering unauthenticated requests, and opening the current
-// session (revocation, inactivity and transparent refresh included).
+// endpoints: the location's client configuration and provider, starting a
+// sign-in, and the request's session through the core's SessionGate.
 #pragma once
 
 #include "core/login_flow.h"
+#include "core/session_gate.h"
 
 #include <memory>
 #include <string>
@@ -17,28 +17,13 @@ namespace httpd {
 ClientConfig client_config(request_rec* r, const DirConfig* c);
 std::shared_ptr<Provider> provider_of(request_rec* r, const DirConfig* c);
 
-// 302 to the provider's authorization endpoint (or an error page when the
-// provider cannot be reached). `return_to` must already be safe.
+// Starts a sign-in (core start_login) and answers it: 302 to the provider, or
+// the error page. `return_to` must already be safe.
 int begin_sign_in(request_rec* r, const DirConfig* c, const std::string& return_to);
 
-// 401 {"error":"unauthenticated","login":"<base>/login?returnTo=…"}; returns DONE.
-int unauthenticated_json(request_rec* r, const DirConfig* c);
-
-// The built-in sign-in error page, or a redirect to SSOAuthErrorURL?error=<code>.
-int error_response(request_rec* r, const DirConfig* c, int status, const std::string& code,
-                   const std::string& request_id);
-
-enum class SessionCheck {
-    Ok,      // *session is valid (possibly just refreshed; its cookie is reset)
-    Absent,  // no session of this application
-    Ended,   // there was one, but it is invalid, revoked, idle too long or could not be refreshed
-};
-
-// Opens the request's session and applies revocation (back-channel logout),
-// the inactivity timeout and a refresh when the access token is (about to be)
-// expired, or always when `force_refresh`. Sets the Set-Cookie headers it needs.
-SessionCheck current_session(request_rec* r, const DirConfig* c, SessionPtr* session, bool force_refresh = false,
-                             std::string* reason = nullptr);
+// The request's session (SessionGate::check), with its Set-Cookie values
+// written and its verdict logged. `force_refresh`: the refresh endpoint.
+SessionResult current_session(request_rec* r, const DirConfig* c, bool force_refresh = false);
 
 }  // namespace httpd
 }  // namespace ssoauth

@@ -4,6 +4,7 @@
 #include "httpd/config.h"
 #include "httpd/handlers.h"
 #include "httpd/log.h"
+#include "httpd/respond.h"
 #include "httpd/validate.h"
 #include "httpd/shm_store.h"
 
@@ -38,6 +39,8 @@ void register_hooks(apr_pool_t* pool) {
     // AuthType SSOAuth: opens the session cookie, or starts a sign-in.
     ap_hook_check_authn(ssoauth::httpd::check_authn, nullptr, nullptr, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
+    // The challenge of a 401 that httpd itself answers for our AuthTypes (as mod_auth_basic does).
+    ap_hook_note_auth_failure(ssoauth::httpd::note_auth_failure, nullptr, nullptr, APR_HOOK_MIDDLE);
     // Require sso-claim name:value | name~regex
     ap_register_auth_provider(pool, AUTHZ_PROVIDER_GROUP, "sso-claim", AUTHZ_PROVIDER_VERSION,
                               &sso_claim_provider, AP_AUTH_INTERNAL_PER_CONF);

@@ -1,4 +1,5 @@
 #include "core/pkce.h"
+#include "core/request_policy.h"
 #include "httpd/request.h"
 
 #include <apr_time.h>
@@ -56,63 +57,19 @@ CookieSettings cookie_settings(request_rec* r, const DirConfig* c) {
     switch (c->cookie_secure) {
         case kSecureOn: s.secure = true; break;
         case kSecureOff: s.secure = false; break;
-        default:
-            s.secure = !strcasecmp(ap_http_scheme(r), "https") ||
-                       (c->redirect_uri && !strncasecmp(c->redirect_uri, "https:", 6));
+        default: s.secure = secure_cookies_auto(!strcasecmp(ap_http_scheme(r), "https"), c->redirect_uri);
     }
     return s;
 }
 
-void add_set_cookies(request_rec* r, const std::vector<std::string>& cookies) {
-    // err_headers_out: kept on redirects and error responses too.
-    for (const auto& cookie : cookies) apr_table_add(r->err_headers_out, "Set-Cookie", cookie.c_str());
-}
-
-void set_no_store(request_rec* r) {
-    apr_table_set(r->err_headers_out, "Cache-Control", "no-store");
-    apr_table_set(r->err_headers_out, "Pragma", "no-cache");
-    apr_table_set(r->err_headers_out, "Referrer-Policy", "no-referrer");
-}
-
 bool is_navigation(request_rec* r) {
-    if (r->method_number != M_GET) return false;  // HEAD is M_GET too
-    const char* mode = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
-    if (mode && strcasecmp(mode, "navigate") != 0) return false;
-    if (apr_table_get(r->headers_in, "X-Requested-With")) return false;
-    const char* accept = apr_table_get(r->headers_in, "Accept");
-    if (accept && !ap_strcasestr(accept, "text/html")) return false;
-    return true;
+    return ssoauth::is_navigation(r->method_number == M_GET,  // HEAD is M_GET too
+                                  apr_table_get(r->headers_in, "Sec-Fetch-Mode"),
+                                  apr_table_get(r->headers_in, "X-Requested-With"),
+                                  apr_table_get(r->headers_in, "Accept"));
 }
 
 std::string new_request_id() { return random_token(openssl_random(), 9); }
-
-int send_body(request_rec* r, int status, const char* content_type, const std::string& body) {
-    r->status = status;
-    ap_set_content_type(r, content_type);
-    ap_set_content_length(r, static_cast<apr_off_t>(body.size()));
-    if (!r->header_only) ap_rwrite(body.data(), static_cast<int>(body.size()), r);
-    return OK;
-}
-
-int send_redirect(request_rec* r, const std::string& location) {
-    apr_table_set(r->headers_out, "Location", location.c_str());
-    return HTTP_MOVED_TEMPORARILY;
-}
-
-std::string html_escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string read_body(request_rec* r, size_t limit, bool* too_large) {
     *too_large = false;
@@ -133,17 +90,12 @@ std::string read_body(request_rec* r, size_t limit, bool* too_large) {
 }
 
 std::string site_origin(request_rec* r, const DirConfig* c) {
-    std::string url = c->redirect_uri ? c->redirect_uri : ap_construct_url(r->pool, "/", r);
-    size_t scheme_end = url.find("://");
-    size_t path = scheme_end == std::string::npos ? std::string::npos : url.find('/', scheme_end + 3);
-    return path == std::string::npos ? url : url.substr(0, path);
+    return origin_of(c->redirect_uri ? c->redirect_uri : ap_construct_url(r->pool, "/", r));
 }
 
 bool is_same_origin(request_rec* r, const DirConfig* c) {
-    const char* origin = apr_table_get(r->headers_in, "Origin");
-    if (origin) return strcasecmp(origin, site_origin(r, c).c_str()) == 0;
-    const char* site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
-    return site && !strcasecmp(site, "same-origin");
+    return ssoauth::is_same_origin(apr_table_get(r->headers_in, "Origin"),
+                                   apr_table_get(r->headers_in, "Sec-Fetch-Site"), site_origin(r, c));
 }
 
 std::string absolute_url(request_rec* r, const std::string& path_or_url) {

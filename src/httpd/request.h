@@ -1,5 +1,5 @@
-// Translation between a request_rec and the core's plain types: cookies,
-// query parameters, URLs, and the responses the module writes itself.
+// Reading a request_rec into the core's plain types: cookies, query
+// parameters, the body, URLs and cookie settings. Responses are written by respond.h.
 #pragma once
 
 #include "core/session.h"
@@ -26,24 +26,13 @@ CookieSettings cookie_settings(request_rec* r, const DirConfig* c);
 // The callback URL: SSOAuthRedirectURI, else <scheme>://<host><base>/callback.
 std::string redirect_uri(request_rec* r, const DirConfig* c);
 
-void add_set_cookies(request_rec* r, const std::vector<std::string>& cookies);
-// Cache-Control: no-store and Referrer-Policy: no-referrer, for every response
-// that carries or leads to credentials.
-void set_no_store(request_rec* r);
 
-// A browser navigation (as opposed to an XHR/fetch or an API client):
-// GET or HEAD, Sec-Fetch-Mode absent or "navigate", Accept absent or with
-// text/html, no X-Requested-With.
+// A browser navigation, as core is_navigation() decides from the request's headers.
 bool is_navigation(request_rec* r);
 
 // A short random id to correlate an error page with its log line.
 std::string new_request_id();
 
-// Writes a complete response; returns the value the handler returns.
-int send_body(request_rec* r, int status, const char* content_type, const std::string& body);
-int send_redirect(request_rec* r, const std::string& location);
-
-std::string html_escape(const std::string& text);
 
 // The request body, up to `limit` bytes (*too_large when there is more).
 std::string read_body(request_rec* r, size_t limit, bool* too_large);
@@ -51,8 +40,7 @@ std::string read_body(request_rec* r, size_t limit, bool* too_large);
 // This site's origin as a browser names it: from SSOAuthRedirectURI when set
 // (a server behind a TLS-terminating proxy), else from the request.
 std::string site_origin(request_rec* r, const DirConfig* c);
-// A POST from this site's own pages: Origin equals site_origin(), or, without
-// Origin, Sec-Fetch-Site is same-origin. Anything else (or neither) is refused.
+// A POST from this site's own pages, as core is_same_origin() decides.
 bool is_same_origin(request_rec* r, const DirConfig* c);
 // A local path made absolute on this site; an absolute URL is kept.
 std::string absolute_url(request_rec* r, const std::string& path_or_url);

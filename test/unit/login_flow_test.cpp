@@ -2,7 +2,7 @@
 // real sealing, fake HTTP. Each rejection asserts that no token request was made.
 #include "core/login_flow.h"
 #include "core/pkce.h"
-#include "fake_http.h"
+#include "scripted_provider.h"
 #include "test_keys.h"
 
 #include "printers.h"
@@ -13,10 +13,10 @@ using namespace ssoauth;
 
 namespace {
 
-const std::string kIssuer = "https://idp.test/api/auth";
-const std::string kTokenUrl = kIssuer + "/oauth2/token";
+const std::string kIssuer = test::kScriptedIssuer;
+const std::string kTokenUrl = test::kScriptedTokenUrl;
 const std::string kUserinfoUrl = kIssuer + "/oauth2/userinfo";
-const std::string kJwksUrl = kIssuer + "/jwks";
+const std::string kJwksUrl = test::kScriptedJwksUrl;
 const std::string kAccessToken = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
 const int64_t kNow = 1800000000;
 
@@ -36,22 +36,17 @@ struct Fixture {
         client.issuer = kIssuer;
         client.credentials.client_id = "app";
         client.redirect_uri = "https://app.test/api/auth/callback";
-        http->respond(kIssuer + "/.well-known/openid-configuration",
-                      FakeHttpClient::json(200, R"({"issuer":")" + kIssuer + R"(",
-            "authorization_endpoint":")" + kIssuer + R"(/oauth2/authorize",
-            "token_endpoint":")" + kTokenUrl + R"(","userinfo_endpoint":")" + kUserinfoUrl + R"(",
-            "jwks_uri":")" + kJwksUrl + R"(","id_token_signing_alg_values_supported":["EdDSA"],
-            "authorization_response_iss_parameter_supported":true})"));
-        http->respond(kJwksUrl, FakeHttpClient::json(200, test::jwks({key.public_jwk("EdDSA")})));
+        test::script_provider(*http, key, R"("userinfo_endpoint":")" + kUserinfoUrl +
+                                              R"(","authorization_response_iss_parameter_supported":true)");
         http->respond(kUserinfoUrl, FakeHttpClient::json(200, R"({"sub":"user-1","email":"u@example.test","name":"U"})"));
     }
 
     void start(const std::string& return_to = "/page?x=1", int64_t now = kNow) {
         auto metadata = provider.metadata(now, nullptr);
         BOOST_REQUIRE(metadata);
-        LoginStart s;
-        BOOST_REQUIRE(start_login(client, *metadata, return_to, jar, *sealer, settings, openssl_random(), now, &s,
-                                  nullptr));
+        const LoginStart s =
+            start_login(LoginRequest{client, return_to, jar, *sealer, settings, openssl_random(), now}, *metadata);
+        BOOST_REQUIRE(s.ok());
         test::apply_set_cookies(jar, s.set_cookies);
         authorize = parse_query(s.authorize_url.substr(s.authorize_url.find('?') + 1));
     }

@@ -1,7 +1,7 @@
 // Refreshing a session against a scripted provider, and SingleFlightRefresh:
 // however many requests refresh one session at once, the provider sees one grant.
 #include "core/refresh.h"
-#include "fake_http.h"
+#include "scripted_provider.h"
 #include "test_keys.h"
 
 #include "printers.h"
@@ -15,9 +15,9 @@ using namespace ssoauth;
 
 namespace {
 
-const std::string kIssuer = "https://idp.test/api/auth";
-const std::string kTokenUrl = kIssuer + "/oauth2/token";
-const std::string kJwksUrl = kIssuer + "/jwks";
+const std::string kIssuer = test::kScriptedIssuer;
+const std::string kTokenUrl = test::kScriptedTokenUrl;
+const std::string kJwksUrl = test::kScriptedJwksUrl;
 const std::string kOldRefreshToken = "RT-old-0123456789abcdefghijklmnop";
 const std::string kNewRefreshToken = "RT-new-0123456789abcdefghijklmnop";
 const std::string kNewAccessToken = "AT-new-0123456789abcdefghijklmnop";
@@ -36,12 +36,7 @@ struct Fixture {
         client.issuer = kIssuer;
         client.credentials.client_id = "app";
         client.redirect_uri = "https://app.test/api/auth/callback";
-        http->respond(kIssuer + "/.well-known/openid-configuration",
-                      FakeHttpClient::json(200, R"({"issuer":")" + kIssuer + R"(",
-            "authorization_endpoint":")" + kIssuer + R"(/oauth2/authorize",
-            "token_endpoint":")" + kTokenUrl + R"(","jwks_uri":")" + kJwksUrl + R"(",
-            "id_token_signing_alg_values_supported":["EdDSA"]})"));
-        http->respond(kJwksUrl, FakeHttpClient::json(200, test::jwks({key.public_jwk("EdDSA")})));
+        test::script_provider(*http, key);
     }
 
     static Session session(const std::string& sid = "s1") {
