@@ -54,7 +54,7 @@ SessionResult SessionGate::check(std::string_view cookie_header, int64_t now, bo
     const SessionStatus status =
         open_session_from_header(cookie_header, cookies, sealer, issuer, client_id, now, &current);
     // Another application's session (same cookie name, another client) is not ours to delete.
-    if (status == SessionStatus::Absent || status == SessionStatus::WrongClient) return SessionResult();
+    if (status == SessionStatus::Absent || status == SessionStatus::WrongClient) return SessionResult();  // "unauthenticated"
     if (status != SessionStatus::Ok)
         return end(status == SessionStatus::Expired ? SessionVerdict::Expired : SessionVerdict::Invalid,
                    session_status_name(status), cookie_header);

@@ -46,7 +46,8 @@ struct SessionResult {
     SessionVerdict verdict = SessionVerdict::Absent;
     SessionPtr session;                    // when valid(); the request's identity
     std::vector<std::string> set_cookies;  // resealed session cookies, or their deletion
-    std::string reason;   // stable code for logs and the refresh endpoint, e.g. "revoked", "refresh_refused"
+    std::string reason = "unauthenticated";  // stable code for logs and the refresh endpoint's error,
+                                             // e.g. "revoked", "refresh_refused"; Absent: "unauthenticated"
     std::string detail;   // refresh failures: what happened, for the log (never a token)
     std::string subject;  // the session's user, for the log line of a revocation or a refresh
     bool reused = false;  // Refreshed with a concurrent request's result

@@ -108,6 +108,7 @@ BOOST_AUTO_TEST_CASE(no_cookie_or_another_clients_session_is_absent_and_left_alo
     other.client_id = "another-app";
     SessionResult r = f.check(f.header_for(other));
     BOOST_TEST(r.verdict == SessionVerdict::Absent);
+    BOOST_TEST(r.reason == "unauthenticated");
     BOOST_TEST(r.set_cookies.empty());
 }
 
