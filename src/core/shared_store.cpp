@@ -42,15 +42,16 @@ public:
         return true;
     }
 
-    std::optional<std::string> get(const std::string& key, int64_t now) override {
+    // Never Unavailable: a process-local map is always readable.
+    StoreLookup lookup(const std::string& key, int64_t now) override {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = entries_.find(key);
-        if (it == entries_.end()) return std::nullopt;
+        if (it == entries_.end()) return {};
         if (!live(it->second, now)) {
             entries_.erase(it);
-            return std::nullopt;
+            return {};
         }
-        return it->second.value;
+        return {LookupStatus::Found, it->second.value};
     }
 
     void remove(const std::string& key) override {

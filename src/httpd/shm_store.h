@@ -1,8 +1,8 @@
-// The production SharedStore: one table in anonymous shared memory, created
-// by the parent in post_config and inherited by every child (prefork and
-// event alike), guarded by the "ssoauth-store" global mutex (configurable
-// with `Mutex <mechanism> ssoauth-store`). One store serves every virtual
-// host; keys carry their own namespace ("rf:", "sid:", "jti:", ...).
+// The production SharedStore: one table (core/shm_table) in anonymous shared
+// memory, created by the parent in post_config and inherited by every child
+// (prefork and event alike), guarded by the "ssoauth-store" global mutex
+// (configurable with `Mutex <mechanism> ssoauth-store`). One store serves
+// every virtual host; keys carry their own namespace ("rf:", "sid:", ...).
 //
 // The table outlives graceful restarts: it is kept in the process pool, so
 // revoked sessions and pending refreshes survive a reload, and old and new

@@ -96,9 +96,9 @@ public:
         before_("add", ++adds_);
         return inner_.add(k, v, e, now);
     }
-    std::optional<std::string> get(const std::string& k, int64_t now) override {
+    StoreLookup lookup(const std::string& k, int64_t now) override {
         before_("get", ++gets_);
-        return inner_.get(k, now);
+        return inner_.lookup(k, now);
     }
     void remove(const std::string& k) override { inner_.remove(k); }
     size_t max_value_bytes() const override { return inner_.max_value_bytes(); }
