@@ -20,16 +20,9 @@ const std::string kAudience = "https://api.test";
 const int64_t kNow = 1800000000;
 const int64_t kSkew = 60;
 
-struct Fixture {
-    std::shared_ptr<FakeHttpClient> http = std::make_shared<FakeHttpClient>();
-    std::shared_ptr<Provider> provider = std::make_shared<Provider>(kIssuer, http);
-    const test::TestKey& key = test::TestKey::shared_ed25519();
+struct Fixture : test::ScriptedProvider {
 
-    Fixture() {
-        test::script_provider(*http, key);
-    }
-
-    BearerVerifier verifier(size_t max_entries = 10000) { return {provider, kAudience, kSkew, max_entries}; }
+    BearerVerifier verifier(size_t max_entries = 10000) { return {shared_provider, kAudience, kSkew, max_entries}; }
 
     static std::string payload(const std::string& overrides = "", int64_t exp = kNow + 600,
                                const std::string& aud = R"([")" + kAudience + R"(","https://other.test"])") {

@@ -21,23 +21,20 @@ const std::string kAccessToken = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
 const int64_t kNow = 1800000000;
 
 
-struct Fixture {
-    std::shared_ptr<FakeHttpClient> http = std::make_shared<FakeHttpClient>();
-    Provider provider{kIssuer, http};
+struct Fixture : test::ScriptedProvider {
     std::shared_ptr<const CookieSealer> sealer =
         CookieSealer::create({"login-flow-test-passphrase-0123456789ab"}, nullptr);
     CookieSettings settings;
     ClientConfig client;
-    const test::TestKey& key = test::TestKey::shared_ed25519();
     CookieMap jar;
     QueryParams authorize;  // the parameters of the last authorize URL
 
-    Fixture() {
+    Fixture()
+        : ScriptedProvider(R"("userinfo_endpoint":")" + kUserinfoUrl +
+                           R"(","authorization_response_iss_parameter_supported":true)") {
         client.issuer = kIssuer;
         client.credentials.client_id = "app";
         client.redirect_uri = "https://app.test/api/auth/callback";
-        test::script_provider(*http, key, R"("userinfo_endpoint":")" + kUserinfoUrl +
-                                              R"(","authorization_response_iss_parameter_supported":true)");
         http->respond(kUserinfoUrl, FakeHttpClient::json(200, R"({"sub":"user-1","email":"u@example.test","name":"U"})"));
     }
 

@@ -18,16 +18,12 @@ const std::string kEndSession = kIssuer + "/oauth2/endsession";
 const std::string kEvents = R"("events":{"http://schemas.openid.net/event/backchannel-logout":{}})";
 const int64_t kNow = 1800000000;
 
-struct Fixture {
-    std::shared_ptr<FakeHttpClient> http = std::make_shared<FakeHttpClient>();
-    Provider provider{kIssuer, http};
+struct Fixture : test::ScriptedProvider {
     ClientConfig client;
-    const test::TestKey& key = test::TestKey::shared_ed25519();
 
-    Fixture() {
+    Fixture() : ScriptedProvider(R"("end_session_endpoint":")" + kEndSession + "\"") {
         client.issuer = kIssuer;
         client.credentials.client_id = "app";
-        test::script_provider(*http, key, R"("end_session_endpoint":")" + kEndSession + "\"");
     }
 
     // `members`: everything after iss/aud/iat/exp, e.g. sid, sub, jti, events.

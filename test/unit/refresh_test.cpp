@@ -23,11 +23,8 @@ const std::string kNewRefreshToken = "RT-new-0123456789abcdefghijklmnop";
 const std::string kNewAccessToken = "AT-new-0123456789abcdefghijklmnop";
 const int64_t kNow = 1800000000;
 
-struct Fixture {
-    std::shared_ptr<FakeHttpClient> http = std::make_shared<FakeHttpClient>();
-    Provider provider{kIssuer, http};
+struct Fixture : test::ScriptedProvider {
     ClientConfig client;
-    const test::TestKey& key = test::TestKey::shared_ed25519();
     std::shared_ptr<SharedStore> store = make_memory_store();
     std::shared_ptr<const CookieSealer> sealer =
         CookieSealer::create({"refresh-test-passphrase-0123456789abcdef"}, nullptr);
@@ -36,7 +33,6 @@ struct Fixture {
         client.issuer = kIssuer;
         client.credentials.client_id = "app";
         client.redirect_uri = "https://app.test/api/auth/callback";
-        test::script_provider(*http, key);
     }
 
     static Session session(const std::string& sid = "s1") {

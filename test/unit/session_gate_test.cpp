@@ -16,20 +16,15 @@ namespace {
 
 const std::string kIssuer = test::kScriptedIssuer;
 const int64_t kNow = 1800000000;
-const std::string kRefreshToken = "RT-gate-0123456789abcdefghijklmnop";
-
 struct Fixture : RefreshSource {
-    std::shared_ptr<FakeHttpClient> http = std::make_shared<FakeHttpClient>();
-    Provider scripted{kIssuer, http};
-    const test::TestKey& key = test::TestKey::shared_ed25519();
+    test::ScriptedProvider op;
+    std::shared_ptr<FakeHttpClient>& http = op.http;
     std::shared_ptr<SharedStore> store = make_memory_store();
     std::shared_ptr<const CookieSealer> sealer = CookieSealer::create({"session-gate-test-passphrase-0123456789"}, nullptr);
     CookieSettings cookies;
     const std::string issuer = kIssuer, client_id = "app";
     SessionPolicy policy;
     int refresh_sources_built = 0;
-
-    Fixture() { test::script_provider(*http, key); }
 
     ClientConfig client() override {
         ++refresh_sources_built;
@@ -38,7 +33,7 @@ struct Fixture : RefreshSource {
         c.credentials.client_id = client_id;
         return c;
     }
-    Provider& provider() override { return scripted; }
+    Provider& provider() override { return op.provider; }
 
     SessionResult check(const std::string& header, int64_t now = kNow, bool force_refresh = false) {
         const SessionGate gate{cookies, *sealer, issuer, client_id, policy, *store, *this};
@@ -46,28 +41,11 @@ struct Fixture : RefreshSource {
     }
 
     static Session session(int64_t access_expires = kNow + 3600) {
-        Session s;
-        s.issuer = kIssuer;
-        s.client_id = "app";
-        s.subject = "user-1";
-        s.sid = "s1";
-        s.claims = json_parse(R"({"sub":"user-1","email":"u@example.test"})");
-        s.id_token = "id.token.old";
-        s.access_token = "AT-old";
-        s.refresh_token = kRefreshToken;
-        s.access_token_expires_at = access_expires;
-        s.created_at = kNow - 100;
-        s.expires_at = kNow + 86400;
-        return s;
+        return test::scripted_session(kNow, access_expires);
     }
-    // The Cookie header of a browser holding `s`.
-    std::string header_for(const Session& s) {
-        CookieMap jar;
-        test::apply_set_cookies(jar, seal_session(s, cookies, *sealer, CookieMap()));
-        return test::cookie_header(jar);
-    }
+    std::string header_for(const Session& s) { return test::session_cookie_header(s, cookies, *sealer); }
     std::string id_token(const std::string& extra = "") const {
-        return key.jwt("EdDSA", R"({"iss":")" + kIssuer + R"(","aud":"app","sub":"user-1","sid":"s1","iat":)" +
+        return op.key.jwt("EdDSA", R"({"iss":")" + kIssuer + R"(","aud":"app","sub":"user-1","sid":"s1","iat":)" +
                                     std::to_string(kNow) + R"(,"exp":)" + std::to_string(kNow + 600) + extra + "}");
     }
     void grant(const std::string& extra_claims = "") {

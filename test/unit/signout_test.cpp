@@ -25,10 +25,7 @@ struct FixedRandom : RandomSource {
     }
 };
 
-struct Fixture {
-    std::shared_ptr<FakeHttpClient> http = std::make_shared<FakeHttpClient>();
-    Provider provider{kIssuer, http};
-    const test::TestKey& key = test::TestKey::shared_ed25519();
+struct Fixture : test::ScriptedProvider {
     std::shared_ptr<SharedStore> store = make_memory_store();
     RevocationList revocations{*store, kIssuer};
     std::shared_ptr<const CookieSealer> sealer = CookieSealer::create({"signout-test-passphrase-0123456789abcd"}, nullptr);
@@ -36,33 +33,16 @@ struct Fixture {
     ClientConfig client;
     FixedRandom random;
 
-    Fixture() {
+    Fixture()
+        : ScriptedProvider(R"("end_session_endpoint":")" + kEndSession + R"(","revocation_endpoint":")" +
+                           kRevocation + "\"") {
         client.issuer = kIssuer;
         client.credentials.client_id = "app";
-        test::script_provider(*http, key, R"("end_session_endpoint":")" + kEndSession +
-                                              R"(","revocation_endpoint":")" + kRevocation + "\"");
         http->respond(kRevocation, FakeHttpClient::json(200, "{}"));
     }
 
-    static Session session() {
-        Session s;
-        s.issuer = kIssuer;
-        s.client_id = "app";
-        s.subject = "user-1";
-        s.sid = "s1";
-        s.claims = json_parse(R"({"sub":"user-1"})");
-        s.id_token = "id.token.hint";
-        s.access_token = "AT";
-        s.refresh_token = "RT-signout-0123456789abcdefghijkl";
-        s.created_at = kNow - 100;
-        s.expires_at = kNow + 86400;
-        return s;
-    }
-    std::string header_for(const Session& s) {
-        CookieMap jar;
-        test::apply_set_cookies(jar, seal_session(s, cookies, *sealer, CookieMap()));
-        return test::cookie_header(jar);
-    }
+    static Session session() { return test::scripted_session(kNow, kNow + 3600); }
+    std::string header_for(const Session& s) { return test::session_cookie_header(s, cookies, *sealer); }
     SignoutResult sign_out(const std::string& header, bool revoke = true) {
         SignoutRequest request;
         request.cookie_header = header;
