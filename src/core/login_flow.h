@@ -6,7 +6,7 @@
 
 #include "core/cookie_seal.h"
 #include "core/provider.h"
-#include "core/session.h"
+#include "core/cookies.h"
 #include "core/url.h"
 
 #include <cstdint>

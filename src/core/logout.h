@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/login_flow.h"
+#include "core/session.h"
 #include "core/shared_store.h"
 
 #include <string_view>

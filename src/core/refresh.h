@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/login_flow.h"
+#include "core/session.h"
 #include "core/shared_store.h"
 
 #include <chrono>

@@ -1,6 +1,8 @@
 #include "core/logout.h"
 #include "core/return_to.h"
 #include "core/refresh.h"
+#include "core/session_cache.h"
+#include "core/session_cookies.h"
 #include "httpd/flow.h"
 #include "httpd/log.h"
 #include "httpd/request.h"

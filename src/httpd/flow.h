@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/login_flow.h"
+#include "core/session.h"
 
 #include <memory>
 #include <string>

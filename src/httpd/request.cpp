@@ -11,7 +11,7 @@ CookieMap request_cookies(request_rec* r) {
     // Several Cookie headers may arrive (HTTP/2); each is parsed.
     apr_table_do(
         [](void* rec, const char*, const char* value) -> int {
-            for (auto& cookie : parse_cookie_header(value)) static_cast<CookieMap*>(rec)->insert(cookie);
+            parse_cookie_header(value, static_cast<CookieMap*>(rec));  // the first of a name wins
             return 1;
         },
         &cookies, r->headers_in, "Cookie", nullptr);

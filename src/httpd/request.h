@@ -2,7 +2,7 @@
 // query parameters, URLs, and the responses the module writes itself.
 #pragma once
 
-#include "core/session.h"
+#include "core/cookies.h"
 #include "core/url.h"
 
 #include <string>
