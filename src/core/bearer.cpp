@@ -1,7 +1,7 @@
 #include "core/bearer.h"
 
 #include "core/jwt_validator.h"
-#include "core/pkce.h"
+#include "core/digest.h"
 
 #include <strings.h>
 

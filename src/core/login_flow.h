@@ -5,8 +5,9 @@
 #pragma once
 
 #include "core/cookie_seal.h"
-#include "core/provider.h"
 #include "core/cookies.h"
+#include "core/provider.h"
+#include "core/random.h"
 #include "core/url.h"
 
 #include <cstdint>

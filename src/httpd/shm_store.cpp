@@ -31,7 +31,7 @@
 // is <= now no entry of that prefix can be live, so the answer is "absent"
 // without locking. With no revoked session for a week, the "sid:" check on
 // every request costs one atomic load.
-#include "core/pkce.h"
+#include "core/digest.h"
 #include "httpd/shm_store.h"
 #include "httpd/config.h"
 
