@@ -6,7 +6,8 @@
 #include "core/claims.h"
 #include "core/return_to.h"
 #include "httpd/flow.h"
-#include "httpd/handlers.h"
+#include "httpd/guard.h"
+#include "httpd/hooks.h"
 #include "httpd/log.h"
 #include "httpd/request.h"
 

@@ -9,7 +9,8 @@
 #include "core/session_cookies.h"
 #include "core/session_document.h"
 #include "httpd/flow.h"
-#include "httpd/handlers.h"
+#include "httpd/guard.h"
+#include "httpd/hooks.h"
 #include "httpd/request.h"
 #include "httpd/shm_store.h"
 
