@@ -6,7 +6,7 @@
 
 #include "core/cookie_seal.h"
 #include "core/http_client.h"
-#include "core/login_flow.h"
+#include "core/token_client.h"
 
 #include <memory>
 #include <string>
