@@ -80,9 +80,7 @@ const Identity& identity(request_rec* r, const DirConfig* c) {
 
 // Whether this location can authenticate with the module; logs why not.
 bool configured(request_rec* r, const DirConfig* c, const char* type) {
-    std::string missing = is_bearer_type(type) ? std::string(!c->provider ? "missing SSOAuthProvider" : "") +
-                                                     (!c->bearer_audience ? " missing SSOAuthBearerAudience" : "")
-                                               : missing_settings(c);
+    const std::string missing = missing_settings(c, type);
     if (missing.empty()) return true;
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SSOLOGNO(00020) "AuthType %s for %s but %s", type, r->uri,
                   missing.c_str());

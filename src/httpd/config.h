@@ -12,11 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "httpd/required_settings.h"
+
 #include "httpd/httpd_api.h"
 
 namespace ssoauth {
 namespace httpd {
 
+// An int setting that no context set (its default applies); null for strings.
+constexpr int kUnset = -1;
 enum CookieSecure { kSecureUnset = -1, kSecureAuto = 0, kSecureOn = 1, kSecureOff = 2 };
 enum TokenAuthSetting { kTokenAuthUnset = -1 };  // otherwise a ClientAuth value
 enum UnauthAction { kUnauthUnset = -1, kUnauthAuth = 0, kUnauth401 = 1, kUnauthPass = 2 };
@@ -71,6 +75,7 @@ inline ServerConfig* server_config(server_rec* s) {
     return static_cast<ServerConfig*>(ap_get_module_config(s->module_config, &ssoauth_module));
 }
 
+// SSOAuthEndpointBase: where the module serves /login, /callback, /session, ... by default.
 constexpr const char* kDefaultEndpointBase = "/api/auth";
 
 // The effective values, defaults applied.
@@ -86,9 +91,11 @@ std::string post_logout_redirect(const DirConfig* c);
 bool revoke_on_signout(const DirConfig* c);
 int session_max_age(const DirConfig* c);
 int inactivity_timeout(const DirConfig* c);
-// A one-line reason when this location cannot authenticate (missing provider,
-// client id or passphrase), or "" when it can.
-std::string missing_settings(const DirConfig* c);
+// The RequiredSetting bits (required_settings.h) this location has.
+unsigned present_settings(const DirConfig* c);
+// A one-line reason when this location cannot authenticate with `auth_type`
+// ("missing SSOAuthProvider SSOAuthClientID"), or "" when it can.
+std::string missing_settings(const DirConfig* c, const char* auth_type = "SSOAuth");
 
 }  // namespace httpd
 }  // namespace ssoauth
