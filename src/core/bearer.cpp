@@ -1,9 +1,8 @@
 #include "core/bearer.h"
 
+#include "core/digest.h"
 #include "core/jwt_validator.h"
-#include "core/pkce.h"
-
-#include <strings.h>
+#include "core/text.h"
 
 #include <map>
 #include <tuple>
@@ -12,7 +11,7 @@ namespace ssoauth {
 
 
 std::string bearer_token_of(const std::string& authorization) {
-    if (authorization.size() < 8 || strncasecmp(authorization.c_str(), "Bearer ", 7) != 0) return std::string();
+    if (authorization.size() < 8 || !istarts_with(authorization, "Bearer ")) return std::string();
     size_t start = authorization.find_first_not_of(' ', 7);
     if (start == std::string::npos) return std::string();
     std::string token = authorization.substr(start);
@@ -72,7 +71,7 @@ TokenStatus BearerVerifier::verify_uncached(const std::string& token, int64_t no
     if (status != TokenStatus::Ok) return status;
     // RFC 9068 section 4: a JWT access token says so, which keeps an id_token
     // (same keys, aud = a client id) from passing as an access token.
-    if (strcasecmp(jwt.typ.c_str(), "at+jwt") != 0 && strcasecmp(jwt.typ.c_str(), "application/at+jwt") != 0)
+    if (!iequals(jwt.typ, "at+jwt") && !iequals(jwt.typ, "application/at+jwt"))
         return TokenStatus::TypMismatch;
     std::string error;
     auto metadata = provider_->metadata(now, &error);

@@ -4,6 +4,7 @@
 // expires, so a token is verified once, not on every request.
 #pragma once
 
+#include "core/claims.h"
 #include "core/provider.h"
 #include "core/token_status.h"
 
@@ -16,8 +17,6 @@
 #include <unordered_map>
 
 namespace ssoauth {
-
-using SharedClaims = std::shared_ptr<const json_t>;
 
 // The token of an "Authorization: Bearer <token>" header value, or "".
 std::string bearer_token_of(const std::string& authorization);

@@ -9,10 +9,16 @@
 
 #include <jansson.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace ssoauth {
+
+// A verified identity's claims (a JSON object), shared without a copy: a
+// bearer token's payload, owned, or a session's claims, aliasing the session
+// so that it lives as long as they are used.
+using SharedClaims = std::shared_ptr<const json_t>;
 
 // The claim at `path` ("email", or "address.country" for nested objects), or null.
 const json_t* find_claim(const json_t* claims, const std::string& path);

@@ -1,7 +1,7 @@
 #include "core/client_js.h"
 
 #include "core/json.h"
-#include "core/pkce.h"
+#include "core/digest.h"
 
 #include <cstdio>
 #include <map>

@@ -6,7 +6,7 @@
 // seals, every listed passphrase is tried to open (the key id picks it directly).
 #pragma once
 
-#include "core/pkce.h"
+#include "core/random.h"
 
 #include <array>
 #include <cstdint>

@@ -1,5 +1,7 @@
 #include "core/jwks_cache.h"
 
+#include "core/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
@@ -22,9 +24,7 @@ int64_t max_age(const std::string& cache_control) {
         std::string name = item.substr(0, eq);
         name.erase(std::remove_if(name.begin(), name.end(), [](unsigned char c) { return std::isspace(c); }),
                    name.end());
-        std::transform(name.begin(), name.end(), name.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        if (name != "max-age" || eq == std::string::npos) continue;
+        if (!iequals(name, "max-age") || eq == std::string::npos) continue;
         std::string value = item.substr(eq + 1);
         value.erase(std::remove_if(value.begin(), value.end(),
                                    [](unsigned char c) { return std::isspace(c) || c == '"'; }),

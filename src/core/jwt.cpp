@@ -1,8 +1,8 @@
 #include "core/jwt.h"
 
 #include "core/base64url.h"
+#include "core/text.h"
 
-#include <cctype>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -10,14 +10,6 @@
 namespace ssoauth {
 
 namespace {
-
-bool iequals(const std::string& a, const char* b) {
-    size_t i = 0;
-    for (; i < a.size() && b[i]; ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return i == a.size() && !b[i];
-}
 
 // Decodes one base64url part into a JSON object, or null.
 JsonPtr decode_object(const std::string& part) {

@@ -1,6 +1,7 @@
 #include "core/jwt_validator.h"
 
 #include "core/base64url.h"
+#include "core/text.h"
 
 #include <openssl/evp.h>
 
@@ -57,12 +58,6 @@ TokenStatus check_audience(const json_t* payload, const std::string& audience) {
         if (!audience.empty() && audience == json_string_value(entry)) found = true;
     }
     return found ? TokenStatus::Ok : TokenStatus::AudienceMismatch;
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
 }
 
 const EVP_MD* at_hash_digest(const std::string& alg) {
@@ -154,9 +149,9 @@ TokenStatus validate_id_token(const Jwt& jwt, const JwkSet& keys, const IdTokenC
     TokenStatus status = verify_jwt_signature(jwt, keys, checks.allowed_algs);
     if (status != TokenStatus::Ok) return status;
 
-    const std::string typ = lower(jwt.typ);
-    if (typ == "logout+jwt" || typ == "application/logout+jwt" || typ == "at+jwt" ||
-        typ == "application/at+jwt")
+    const std::string& typ = jwt.typ;
+    if (iequals(typ, "logout+jwt") || iequals(typ, "application/logout+jwt") || iequals(typ, "at+jwt") ||
+        iequals(typ, "application/at+jwt"))
         return TokenStatus::TypMismatch;
 
     ClaimChecks claims = checks.claims;
@@ -207,8 +202,8 @@ TokenStatus validate_logout_token(const Jwt& jwt, const JwkSet& keys,
     TokenStatus status = verify_jwt_signature(jwt, keys, checks.allowed_algs);
     if (status != TokenStatus::Ok) return status;
 
-    const std::string typ = lower(jwt.typ);
-    if (!typ.empty() && typ != "logout+jwt" && typ != "application/logout+jwt" && typ != "jwt")
+    const std::string& typ = jwt.typ;
+    if (!typ.empty() && !iequals(typ, "logout+jwt") && !iequals(typ, "application/logout+jwt") && !iequals(typ, "jwt"))
         return TokenStatus::TypMismatch;
 
     ClaimChecks claims = checks.claims;

@@ -2,6 +2,8 @@
 
 #include "core/claims.h"
 #include "core/pkce.h"
+#include "core/random.h"
+#include "core/session_cache.h"
 
 #include <openssl/crypto.h>
 

@@ -4,9 +4,11 @@
 // The httpd adapter turns the outcomes into responses; nothing here knows httpd.
 #pragma once
 
+#include "core/client_config.h"
 #include "core/cookie_seal.h"
+#include "core/cookies.h"
 #include "core/provider.h"
-#include "core/session.h"
+#include "core/random.h"
 #include "core/url.h"
 
 #include <cstdint>
@@ -15,15 +17,6 @@
 #include <vector>
 
 namespace ssoauth {
-
-struct ClientConfig {
-    std::string issuer;
-    ClientCredentials credentials;
-    std::string scope = "openid profile email offline_access";
-    std::string redirect_uri;  // absolute
-    int64_t clock_skew = 60;
-    int64_t session_max_age = 7 * 24 * 3600;
-};
 
 // One pending sign-in, sealed into its own cookie.
 struct AuthAttempt {

@@ -1,6 +1,7 @@
 #include "core/logout.h"
 
 #include "core/jwt_validator.h"
+#include "core/url.h"
 
 #include <cstdlib>
 

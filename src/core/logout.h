@@ -3,7 +3,10 @@
 // the host's shared store so every process and thread sees them.
 #pragma once
 
-#include "core/login_flow.h"
+#include "core/client_config.h"
+#include "core/cookie_seal.h"
+#include "core/provider.h"
+#include "core/session.h"
 #include "core/shared_store.h"
 
 #include <string_view>

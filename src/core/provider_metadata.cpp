@@ -1,30 +1,21 @@
 #include "core/provider_metadata.h"
 
-#include <cctype>
 #include <utility>
 
 #include "core/json.h"
+#include "core/text.h"
 
 namespace ssoauth {
 
 namespace {
 
-bool starts_with_nocase(const std::string& s, const char* prefix) {
-    size_t i = 0;
-    for (; prefix[i]; ++i) {
-        if (i >= s.size()) return false;
-        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-    }
-    return true;
-}
-
-bool is_https(const std::string& url) { return starts_with_nocase(url, "https://"); }
+bool is_https(const std::string& url) { return istarts_with(url, "https://"); }
 
 // An absolute http(s) URL with a host, no user info, no fragment, no blanks.
 bool is_absolute_http_url(const std::string& url) {
     size_t rest;
-    if (starts_with_nocase(url, "https://")) rest = 8;
-    else if (starts_with_nocase(url, "http://")) rest = 7;
+    if (istarts_with(url, "https://")) rest = 8;
+    else if (istarts_with(url, "http://")) rest = 7;
     else return false;
     for (unsigned char c : url)
         if (c <= 0x20 || c == 0x7f || c == '#') return false;

@@ -2,7 +2,7 @@
 
 #include "core/base64url.h"
 #include "core/claims.h"
-#include "core/pkce.h"
+#include "core/digest.h"
 
 #include <thread>
 

@@ -6,7 +6,10 @@
 // the other requests wait for its result and reuse it.
 #pragma once
 
-#include "core/login_flow.h"
+#include "core/client_config.h"
+#include "core/cookie_seal.h"
+#include "core/provider.h"
+#include "core/session.h"
 #include "core/shared_store.h"
 
 #include <chrono>

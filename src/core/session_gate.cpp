@@ -1,6 +1,7 @@
 #include "core/session_gate.h"
 
 #include "core/logout.h"
+#include "core/session_cookies.h"
 
 #include <algorithm>
 #include <optional>

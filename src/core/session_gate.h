@@ -18,6 +18,7 @@
 #include "core/login_flow.h"
 #include "core/refresh.h"
 #include "core/session.h"
+#include "core/session_cache.h"
 #include "core/shared_store.h"
 
 #include <cstdint>

@@ -38,7 +38,7 @@
 #include <limits>
 #include <new>
 
-#include "core/pkce.h"
+#include "core/digest.h"
 
 namespace ssoauth {
 

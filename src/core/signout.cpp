@@ -1,5 +1,8 @@
 #include "core/signout.h"
 
+#include "core/session_cache.h"
+#include "core/session_cookies.h"
+
 namespace ssoauth {
 
 namespace {

@@ -10,7 +10,7 @@
 
 #include "core/login_flow.h"
 #include "core/logout.h"
-#include "core/pkce.h"
+#include "core/random.h"
 
 #include <cstdint>
 #include <string>

@@ -1,5 +1,7 @@
 #include "core/token_client.h"
 
+#include "core/text.h"
+
 #include <openssl/evp.h>
 
 #include <cctype>
@@ -25,14 +27,6 @@ std::string sanitize(const std::string& text, size_t max_length) {
         out += ok ? static_cast<char>(c) : '?';
     }
     return out;
-}
-
-bool iequals(const std::string& a, const char* b) {
-    size_t i = 0;
-    for (; i < a.size(); ++i)
-        if (!b[i] || std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return b[i] == '\0';
 }
 
 void add_client_auth(const ClientCredentials& client, Fields* fields, HttpRequest* request) {

@@ -7,7 +7,8 @@
 #include "core/request_policy.h"
 #include "core/return_to.h"
 #include "httpd/flow.h"
-#include "httpd/handlers.h"
+#include "httpd/guard.h"
+#include "httpd/hooks.h"
 #include "httpd/log.h"
 #include "httpd/request.h"
 #include "httpd/respond.h"
@@ -80,9 +81,7 @@ const Identity& identity(request_rec* r, const DirConfig* c) {
 // Whether this location can authenticate with the module; logs why not (the
 // 500 that respond_misconfigured returns is check_authn's answer).
 bool configured(request_rec* r, const DirConfig* c, const char* type) {
-    std::string missing = is_bearer_type(type) ? std::string(!c->provider ? "missing SSOAuthProvider" : "") +
-                                                     (!c->bearer_audience ? " missing SSOAuthBearerAudience" : "")
-                                               : missing_settings(c);
+    const std::string missing = missing_settings(c, type);
     if (missing.empty()) return true;
     respond_misconfigured(r, type, missing);
     return false;

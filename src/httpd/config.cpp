@@ -1,11 +1,11 @@
 #include "core/claims.h"
 #include "httpd/config.h"
+#include "httpd/directive_values.h"
 
 #include <apr_file_io.h>
 #include <apr_uri.h>
 
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -14,11 +14,43 @@ namespace httpd {
 
 namespace {
 
+// ---- Defaults: what a setting is when no context sets it ----
+// SSOAuthClockSkew: seconds of clock difference allowed with the provider.
 constexpr int kDefaultClockSkew = 60;
+// SSOAuthHTTPTimeout: seconds for each call to the provider (discovery, keys, token, userinfo).
 constexpr int kDefaultHttpTimeout = 5;
+// SSOAuthSSLVerify: the provider's TLS certificate is verified.
+constexpr bool kDefaultSslVerify = true;
+// SSOAuthSharedStoreEntries: room for refreshes in flight, revoked sessions and logout token ids.
+constexpr int kDefaultStoreEntries = 1024;
+// SSOAuthSharedStoreValueBytes: the largest value (a sealed refreshed session) the store keeps.
+constexpr int kDefaultStoreValueBytes = 8192;
+// SSOAuthRefreshBeforeExpiry: seconds before the access token expires that it is refreshed.
+constexpr int kDefaultRefreshBefore = 60;
+// SSOAuthPostLogoutRedirect: where the provider sends the browser after sign-out.
+constexpr const char* kDefaultPostLogoutRedirect = "/logged-out";
+// SSOAuthRevokeOnSignout: the refresh token is revoked at the provider on sign-out.
+constexpr bool kDefaultRevokeOnSignout = true;
+// SSOAuthSessionMaxAge: a session's absolute lifetime, 7 days.
+constexpr int kDefaultSessionMaxAge = 7 * 86400;
+// SSOAuthSessionInactivityTimeout: 0 is Off, the default (no idle limit).
+constexpr int kInactivityTimeoutOff = 0;
+
+// ---- Bounds of the whole-number settings (a value outside fails apachectl -t) ----
+constexpr Range kClockSkewRange{0, 3600};                  // seconds, up to an hour
+constexpr Range kHttpTimeoutRange{1, 300};                 // seconds, up to five minutes
+constexpr Range kRefreshBeforeRange{0, 86400};             // seconds, up to a day
+constexpr Range kSessionMaxAgeRange{60, 366 * 86400};      // a minute to a (leap) year
+constexpr Range kInactivityTimeoutRange{60, 366 * 86400};  // the same, or Off
+constexpr Range kStoreEntriesRange{16, 1048576};           // entries
+constexpr Range kStoreValueBytesRange{1024, 65536};        // bytes
 
 const char* fail(cmd_parms* cmd, const char* reason) {
     return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, reason);
+}
+// A setter's answer from a directive_values.h reason ("" is valid).
+const char* fail_if(cmd_parms* cmd, const std::string& reason) {
+    return reason.empty() ? nullptr : fail(cmd, reason.c_str());
 }
 
 bool is_http_url(apr_pool_t* pool, const char* value, bool allow_query) {
@@ -30,32 +62,16 @@ bool is_http_url(apr_pool_t* pool, const char* value, bool allow_query) {
     return std::strpbrk(value, " \t\r\n") == nullptr;
 }
 
-// "file:<path>" and "env:<NAME>" keep secrets out of httpd.conf.
-const char* resolve_secret(cmd_parms* cmd, const char* value, const char** out) {
-    if (std::strncmp(value, "env:", 4) == 0) {
-        const char* found = std::getenv(value + 4);
-        if (!found || !*found)
-            return apr_psprintf(cmd->pool, "environment variable %s is not set or empty", value + 4);
-        *out = apr_pstrdup(cmd->pool, found);
-        return nullptr;
-    }
-    if (std::strncmp(value, "file:", 5) == 0) {
-        const char* path = ap_server_root_relative(cmd->temp_pool, value + 5);
-        apr_file_t* file = nullptr;
-        char buffer[4097];
-        apr_size_t length = sizeof(buffer) - 1;
-        if (!path || apr_file_open(&file, path, APR_FOPEN_READ, APR_OS_DEFAULT, cmd->temp_pool) != APR_SUCCESS)
-            return apr_psprintf(cmd->pool, "cannot read %s", value + 5);
-        apr_status_t rv = apr_file_read(file, buffer, &length);
-        apr_file_close(file);
-        if (rv != APR_SUCCESS && rv != APR_EOF) return apr_psprintf(cmd->pool, "cannot read %s", value + 5);
-        while (length > 0 && (buffer[length - 1] == '\n' || buffer[length - 1] == '\r')) --length;
-        buffer[length] = '\0';
-        *out = apr_pstrmemdup(cmd->pool, buffer, length);
-        return nullptr;
-    }
-    *out = value;
-    return nullptr;
+// A secret per resolve_secret (directive_values.h), a file's path taken
+// relative to the ServerRoot. The secret is read as a C string, as httpd's are.
+std::string secret_of(cmd_parms* cmd, const char* value, std::string* secret) {
+    auto path_of = [cmd](const char* path) {
+        const char* resolved = ap_server_root_relative(cmd->temp_pool, path);
+        return std::string(resolved ? resolved : "");
+    };
+    std::string error = resolve_secret(value, path_of, secret);
+    if (error.empty()) secret->resize(std::strlen(secret->c_str()));
+    return error;
 }
 
 const char*& string_slot(void* config, cmd_parms* cmd) {
@@ -63,21 +79,9 @@ const char*& string_slot(void* config, cmd_parms* cmd) {
 }
 
 // One of a fixed set of words (case-insensitive), or an error naming them all.
-struct Choice {
-    const char* word;
-    int value;
-};
 template <size_t N>
-const char* choose(cmd_parms* cmd, const char* value, const Choice (&choices)[N], int* out) {
-    std::string words;
-    for (const Choice& choice : choices) {
-        if (!strcasecmp(value, choice.word)) {
-            *out = choice.value;
-            return nullptr;
-        }
-        words += (words.empty() ? "" : ", ") + std::string(choice.word);
-    }
-    return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not one of %s", value, words.c_str()));
+const char* set_choice(cmd_parms* cmd, const char* value, const Choice (&choices)[N], int* out) {
+    return fail_if(cmd, choose(value, choices, out));
 }
 
 const char* set_url(cmd_parms* cmd, void* config, const char* value) {
@@ -94,10 +98,10 @@ const char* set_nonempty(cmd_parms* cmd, void* config, const char* value) {
 }
 
 const char* set_secret(cmd_parms* cmd, void* config, const char* value) {
-    const char* secret = nullptr;
-    if (const char* error = resolve_secret(cmd, value, &secret)) return fail(cmd, error);
-    if (!*secret) return fail(cmd, "must not be empty");
-    static_cast<DirConfig*>(config)->client_secret = secret;
+    std::string secret;
+    if (const char* error = fail_if(cmd, secret_of(cmd, value, &secret))) return error;
+    if (secret.empty()) return fail(cmd, "must not be empty");
+    static_cast<DirConfig*>(config)->client_secret = apr_pstrdup(cmd->pool, secret.c_str());
     return nullptr;
 }
 
@@ -105,9 +109,9 @@ const char* set_passphrases(cmd_parms* cmd, void* config, int argc, char* const 
     if (argc < 1) return fail(cmd, "needs at least one passphrase");
     std::vector<std::string> passphrases;
     for (int i = 0; i < argc; ++i) {
-        const char* secret = nullptr;
-        if (const char* error = resolve_secret(cmd, argv[i], &secret)) return fail(cmd, error);
-        passphrases.emplace_back(secret);
+        std::string secret;
+        if (const char* error = fail_if(cmd, secret_of(cmd, argv[i], &secret))) return error;
+        passphrases.push_back(std::move(secret));
     }
     std::string error;
     auto sealer = CookieSealer::create(passphrases, &error);
@@ -118,33 +122,27 @@ const char* set_passphrases(cmd_parms* cmd, void* config, int argc, char* const 
 }
 
 const char* set_scope(cmd_parms* cmd, void* config, const char* value) {
-    std::string scopes = std::string(" ") + value + " ";
-    if (scopes.find(" openid ") == std::string::npos) return fail(cmd, "must include 'openid'");
+    if (const char* error = fail_if(cmd, check_scope(value))) return error;
     static_cast<DirConfig*>(config)->scope = value;
     return nullptr;
 }
 
 const char* set_endpoint_base(cmd_parms* cmd, void* config, const char* value) {
-    std::string base(value);
-    while (base.size() > 1 && base.back() == '/') base.pop_back();
-    if (base.empty() || base[0] != '/' || base.size() < 2 || base.find_first_of("?#%\\ ") != std::string::npos)
-        return fail(cmd, "must be a path such as /api/auth");
+    std::string base;
+    if (const char* error = fail_if(cmd, parse_endpoint_base(value, &base))) return error;
     static_cast<DirConfig*>(config)->endpoint_base = apr_pstrdup(cmd->pool, base.c_str());
     return nullptr;
 }
 
 const char* set_cookie_prefix(cmd_parms* cmd, void* config, const char* value) {
-    size_t n = std::strlen(value);
-    if (n == 0 || n > 64 || std::strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != n)
-        return fail(cmd, "must be 1 to 64 characters of A-Z a-z 0-9 _ -");
+    if (const char* error = fail_if(cmd, check_cookie_prefix(value))) return error;
     static_cast<DirConfig*>(config)->cookie_prefix = value;
     return nullptr;
 }
 
 const char* set_pass_claims(cmd_parms* cmd, void* config, const char* value) {
     auto* c = static_cast<DirConfig*>(config);
-    if (!*value || std::strpbrk(value, " \t\r\n:"))
-        return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not a claim name", value));
+    if (const char* error = fail_if(cmd, check_claim_name(value))) return error;
     // A context's list replaces the inherited one; its own arguments accumulate.
     if (!c->pass_claims) c->pass_claims = apr_array_make(cmd->pool, 8, sizeof(const char*));
     *static_cast<const char**>(apr_array_push(c->pass_claims)) = value;
@@ -155,25 +153,25 @@ const char* set_token_auth(cmd_parms* cmd, void* config, const char* value) {
     static const Choice choices[] = {{"client_secret_basic", static_cast<int>(ClientAuth::ClientSecretBasic)},
                                      {"client_secret_post", static_cast<int>(ClientAuth::ClientSecretPost)},
                                      {"none", static_cast<int>(ClientAuth::None)}};
-    return choose(cmd, value, choices, &static_cast<DirConfig*>(config)->token_auth);
+    return set_choice(cmd, value, choices, &static_cast<DirConfig*>(config)->token_auth);
 }
 
 const char* set_cookie_secure(cmd_parms* cmd, void* config, const char* value) {
     static const Choice choices[] = {{"Auto", kSecureAuto}, {"On", kSecureOn}, {"Off", kSecureOff}};
-    return choose(cmd, value, choices, &static_cast<DirConfig*>(config)->cookie_secure);
+    return set_choice(cmd, value, choices, &static_cast<DirConfig*>(config)->cookie_secure);
 }
 
 const char* set_same_site(cmd_parms* cmd, void* config, const char* value) {
     static const Choice choices[] = {{"Lax", 0}, {"Strict", 1}, {"None", 2}};
     int index = 0;
-    if (const char* error = choose(cmd, value, choices, &index)) return error;
+    if (const char* error = set_choice(cmd, value, choices, &index)) return error;
     static_cast<DirConfig*>(config)->same_site = choices[index].word;  // the canonical spelling
     return nullptr;
 }
 
 const char* set_unauth_action(cmd_parms* cmd, void* config, const char* value) {
     static const Choice choices[] = {{"auth", kUnauthAuth}, {"401", kUnauth401}, {"pass", kUnauthPass}};
-    return choose(cmd, value, choices, &static_cast<DirConfig*>(config)->unauth_action);
+    return set_choice(cmd, value, choices, &static_cast<DirConfig*>(config)->unauth_action);
 }
 
 const char* set_pass_access_token(cmd_parms*, void* config, int on) {
@@ -181,30 +179,18 @@ const char* set_pass_access_token(cmd_parms*, void* config, int on) {
     return nullptr;
 }
 
-const char* parse_seconds(cmd_parms* cmd, const char* value, int low, int high, int* out) {
-    char* end = nullptr;
-    long n = std::strtol(value, &end, 10);
-    if (!*value || *end || n < low || n > high)
-        return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not a whole number of seconds from %d to %d", value, low, high));
-    *out = static_cast<int>(n);
-    return nullptr;
-}
-
 // Per-directory whole-second settings; cmd->info is the field's offset.
 const char* set_dir_seconds(cmd_parms* cmd, void* config, const char* value) {
     int* field = reinterpret_cast<int*>(static_cast<char*>(config) + reinterpret_cast<std::size_t>(cmd->info));
-    const bool is_timeout = !strcasecmp(cmd->cmd->name, "SSOAuthSessionInactivityTimeout");
-    if (is_timeout && !strcasecmp(value, "Off")) {
-        *field = 0;
-        return nullptr;
-    }
-    const bool is_refresh = !strcasecmp(cmd->cmd->name, "SSOAuthRefreshBeforeExpiry");
-    return parse_seconds(cmd, value, is_refresh ? 0 : 60, is_refresh ? 86400 : 366 * 86400, field);
+    const char* name = cmd->cmd->name;
+    if (!strcasecmp(name, "SSOAuthSessionInactivityTimeout"))
+        return fail_if(cmd, parse_seconds_or_off(value, kInactivityTimeoutRange, field));
+    const bool is_refresh = !strcasecmp(name, "SSOAuthRefreshBeforeExpiry");
+    return fail_if(cmd, parse_seconds(value, is_refresh ? kRefreshBeforeRange : kSessionMaxAgeRange, field));
 }
 
 const char* set_local_or_absolute_url(cmd_parms* cmd, void* config, const char* value) {
-    bool path = value[0] == '/' && value[1] != '/' && !std::strpbrk(value, " \t\r\n\\");
-    if (!path && !is_http_url(cmd->temp_pool, value, true))
+    if (!is_local_path(value) && !is_http_url(cmd->temp_pool, value, true))
         return fail(cmd, "must be a local path (/...) or an absolute http(s) URL");
     string_slot(config, cmd) = value;
     return nullptr;
@@ -218,10 +204,10 @@ const char* set_revoke_on_signout(cmd_parms*, void* config, int on) {
 ServerConfig* server_of(cmd_parms* cmd) { return server_config(cmd->server); }
 
 const char* set_clock_skew(cmd_parms* cmd, void*, const char* value) {
-    return parse_seconds(cmd, value, 0, 3600, &server_of(cmd)->clock_skew);
+    return fail_if(cmd, parse_seconds(value, kClockSkewRange, &server_of(cmd)->clock_skew));
 }
 const char* set_http_timeout(cmd_parms* cmd, void*, const char* value) {
-    return parse_seconds(cmd, value, 1, 300, &server_of(cmd)->http_timeout);
+    return fail_if(cmd, parse_seconds(value, kHttpTimeoutRange, &server_of(cmd)->http_timeout));
 }
 const char* set_ssl_verify(cmd_parms* cmd, void*, int on) {
     server_of(cmd)->ssl_verify = on ? 1 : 0;
@@ -238,20 +224,15 @@ const char* set_ca_bundle(cmd_parms* cmd, void*, const char* value) {
 
 // The shared store's size: main server only, fixed for the parent's lifetime
 // until a restart changes it.
-const char* parse_count(cmd_parms* cmd, const char* value, int low, int high, int* out) {
+const char* set_store_size(cmd_parms* cmd, const char* value, Range range, int* out) {
     if (const char* error = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return error;
-    char* end = nullptr;
-    long n = std::strtol(value, &end, 10);
-    if (!*value || *end || n < low || n > high)
-        return fail(cmd, apr_psprintf(cmd->pool, "'%s' is not a whole number from %d to %d", value, low, high));
-    *out = static_cast<int>(n);
-    return nullptr;
+    return fail_if(cmd, parse_count(value, range, out));
 }
 const char* set_store_entries(cmd_parms* cmd, void*, const char* value) {
-    return parse_count(cmd, value, 16, 1048576, &server_of(cmd)->store_entries);
+    return set_store_size(cmd, value, kStoreEntriesRange, &server_of(cmd)->store_entries);
 }
 const char* set_store_value_bytes(cmd_parms* cmd, void*, const char* value) {
-    return parse_count(cmd, value, 1024, 65536, &server_of(cmd)->store_value_bytes);
+    return set_store_size(cmd, value, kStoreValueBytesRange, &server_of(cmd)->store_value_bytes);
 }
 
 // httpd's command table stores every setter as `const char* (*)()`.
@@ -331,12 +312,12 @@ void* create_dir_config(apr_pool_t* pool, char*) {
     auto* c = static_cast<DirConfig*>(apr_pcalloc(pool, sizeof(DirConfig)));
     c->token_auth = kTokenAuthUnset;
     c->cookie_secure = kSecureUnset;
-    c->pass_access_token = -1;
+    c->pass_access_token = kUnset;
     c->unauth_action = kUnauthUnset;
-    c->refresh_before = -1;
-    c->revoke_on_signout = -1;
-    c->session_max_age = -1;
-    c->inactivity_timeout = -1;
+    c->refresh_before = kUnset;
+    c->revoke_on_signout = kUnset;
+    c->session_max_age = kUnset;
+    c->inactivity_timeout = kUnset;
     return c;
 }
 
@@ -359,24 +340,25 @@ void* merge_dir_config(apr_pool_t* pool, void* base_v, void* add_v) {
     c->error_url = add->error_url ? add->error_url : base->error_url;
     c->remote_user_claim = add->remote_user_claim ? add->remote_user_claim : base->remote_user_claim;
     c->pass_claims = add->pass_claims ? add->pass_claims : base->pass_claims;
-    c->pass_access_token = add->pass_access_token != -1 ? add->pass_access_token : base->pass_access_token;
+    c->pass_access_token = add->pass_access_token != kUnset ? add->pass_access_token : base->pass_access_token;
     c->unauth_action = add->unauth_action != kUnauthUnset ? add->unauth_action : base->unauth_action;
     c->bearer_audience = add->bearer_audience ? add->bearer_audience : base->bearer_audience;
-    c->refresh_before = add->refresh_before != -1 ? add->refresh_before : base->refresh_before;
+    c->refresh_before = add->refresh_before != kUnset ? add->refresh_before : base->refresh_before;
     c->post_logout_redirect = add->post_logout_redirect ? add->post_logout_redirect : base->post_logout_redirect;
-    c->revoke_on_signout = add->revoke_on_signout != -1 ? add->revoke_on_signout : base->revoke_on_signout;
-    c->session_max_age = add->session_max_age != -1 ? add->session_max_age : base->session_max_age;
-    c->inactivity_timeout = add->inactivity_timeout != -1 ? add->inactivity_timeout : base->inactivity_timeout;
+    c->revoke_on_signout = add->revoke_on_signout != kUnset ? add->revoke_on_signout : base->revoke_on_signout;
+    c->session_max_age = add->session_max_age != kUnset ? add->session_max_age : base->session_max_age;
+    c->inactivity_timeout =
+        add->inactivity_timeout != kUnset ? add->inactivity_timeout : base->inactivity_timeout;
     return c;
 }
 
 void* create_server_config(apr_pool_t* pool, server_rec*) {
     auto* s = static_cast<ServerConfig*>(apr_pcalloc(pool, sizeof(ServerConfig)));
-    s->clock_skew = -1;
-    s->http_timeout = -1;
-    s->ssl_verify = -1;
-    s->store_entries = -1;
-    s->store_value_bytes = -1;
+    s->clock_skew = kUnset;
+    s->http_timeout = kUnset;
+    s->ssl_verify = kUnset;
+    s->store_entries = kUnset;
+    s->store_value_bytes = kUnset;
     return s;
 }
 
@@ -384,9 +366,9 @@ void* merge_server_config(apr_pool_t* pool, void* base_v, void* add_v) {
     auto* base = static_cast<ServerConfig*>(base_v);
     auto* add = static_cast<ServerConfig*>(add_v);
     auto* s = static_cast<ServerConfig*>(apr_pcalloc(pool, sizeof(ServerConfig)));
-    s->clock_skew = add->clock_skew != -1 ? add->clock_skew : base->clock_skew;
-    s->http_timeout = add->http_timeout != -1 ? add->http_timeout : base->http_timeout;
-    s->ssl_verify = add->ssl_verify != -1 ? add->ssl_verify : base->ssl_verify;
+    s->clock_skew = add->clock_skew != kUnset ? add->clock_skew : base->clock_skew;
+    s->http_timeout = add->http_timeout != kUnset ? add->http_timeout : base->http_timeout;
+    s->ssl_verify = add->ssl_verify != kUnset ? add->ssl_verify : base->ssl_verify;
     s->ca_bundle = add->ca_bundle ? add->ca_bundle : base->ca_bundle;
     s->store_entries = base->store_entries;  // main server only
     s->store_value_bytes = base->store_value_bytes;
@@ -402,16 +384,18 @@ ClientAuth token_auth(const DirConfig* c) {
 
 HttpOptions http_options(const ServerConfig* s) {
     HttpOptions o;
-    o.timeout_ms = 1000L * (s->http_timeout != -1 ? s->http_timeout : kDefaultHttpTimeout);
-    o.verify_tls = s->ssl_verify != 0;
+    o.timeout_ms = 1000L * (s->http_timeout != kUnset ? s->http_timeout : kDefaultHttpTimeout);
+    o.verify_tls = s->ssl_verify != kUnset ? s->ssl_verify != 0 : kDefaultSslVerify;
     if (s->ca_bundle) o.ca_bundle = s->ca_bundle;
     return o;
 }
 
-int clock_skew(const ServerConfig* s) { return s->clock_skew != -1 ? s->clock_skew : kDefaultClockSkew; }
-int shared_store_entries(const ServerConfig* s) { return s->store_entries != -1 ? s->store_entries : 1024; }
+int clock_skew(const ServerConfig* s) { return s->clock_skew != kUnset ? s->clock_skew : kDefaultClockSkew; }
+int shared_store_entries(const ServerConfig* s) {
+    return s->store_entries != kUnset ? s->store_entries : kDefaultStoreEntries;
+}
 int shared_store_value_bytes(const ServerConfig* s) {
-    return s->store_value_bytes != -1 ? s->store_value_bytes : 8192;
+    return s->store_value_bytes != kUnset ? s->store_value_bytes : kDefaultStoreValueBytes;
 }
 
 std::vector<std::string> pass_claims(const DirConfig* c) {
@@ -421,20 +405,29 @@ std::vector<std::string> pass_claims(const DirConfig* c) {
     return out;
 }
 
-int refresh_before(const DirConfig* c) { return c->refresh_before != -1 ? c->refresh_before : 60; }
-std::string post_logout_redirect(const DirConfig* c) {
-    return c->post_logout_redirect ? c->post_logout_redirect : "/logged-out";
+int refresh_before(const DirConfig* c) {
+    return c->refresh_before != kUnset ? c->refresh_before : kDefaultRefreshBefore;
 }
-bool revoke_on_signout(const DirConfig* c) { return c->revoke_on_signout != 0; }
-int session_max_age(const DirConfig* c) { return c->session_max_age != -1 ? c->session_max_age : 7 * 86400; }
-int inactivity_timeout(const DirConfig* c) { return c->inactivity_timeout > 0 ? c->inactivity_timeout : 0; }
+std::string post_logout_redirect(const DirConfig* c) {
+    return c->post_logout_redirect ? c->post_logout_redirect : kDefaultPostLogoutRedirect;
+}
+bool revoke_on_signout(const DirConfig* c) {
+    return c->revoke_on_signout != kUnset ? c->revoke_on_signout != 0 : kDefaultRevokeOnSignout;
+}
+int session_max_age(const DirConfig* c) {
+    return c->session_max_age != kUnset ? c->session_max_age : kDefaultSessionMaxAge;
+}
+int inactivity_timeout(const DirConfig* c) {
+    return c->inactivity_timeout > 0 ? c->inactivity_timeout : kInactivityTimeoutOff;  // unset: Off
+}
 
-std::string missing_settings(const DirConfig* c) {
-    std::string missing;
-    if (!c->provider) missing += " SSOAuthProvider";
-    if (!c->client_id) missing += " SSOAuthClientID";
-    if (!c->sealer) missing += " SSOAuthCryptoPassphrase";
-    return missing.empty() ? missing : "missing" + missing;
+unsigned present_settings(const DirConfig* c) {
+    return (c->provider ? kProviderSetting : 0u) | (c->client_id ? kClientIdSetting : 0u) |
+           (c->sealer ? kPassphraseSetting : 0u) | (c->bearer_audience ? kAudienceSetting : 0u);
+}
+
+std::string missing_settings(const DirConfig* c, const char* auth_type) {
+    return missing_settings_for(auth_type, present_settings(c));
 }
 
 UnauthAction unauth_action(const DirConfig* c) {

@@ -6,18 +6,23 @@
 
 #include "core/cookie_seal.h"
 #include "core/http_client.h"
-#include "core/login_flow.h"
+#include "core/client_config.h"
 #include "core/request_policy.h"
+#include "core/token_client.h"
 
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "httpd/required_settings.h"
 
 #include "httpd/httpd_api.h"
 
 namespace ssoauth {
 namespace httpd {
 
+// An int setting that no context set (its default applies); null for strings.
+constexpr int kUnset = -1;
 enum CookieSecure { kSecureUnset = -1, kSecureAuto = 0, kSecureOn = 1, kSecureOff = 2 };
 enum TokenAuthSetting { kTokenAuthUnset = -1 };  // otherwise a ClientAuth value
 enum UnauthSetting { kUnauthUnset = -1, kUnauthAuth = 0, kUnauth401 = 1, kUnauthPass = 2 };
@@ -72,6 +77,7 @@ inline ServerConfig* server_config(server_rec* s) {
     return static_cast<ServerConfig*>(ap_get_module_config(s->module_config, &ssoauth_module));
 }
 
+// SSOAuthEndpointBase: where the module serves /login, /callback, /session, ... by default.
 constexpr const char* kDefaultEndpointBase = "/api/auth";
 
 // The effective values, defaults applied.
@@ -88,9 +94,11 @@ bool revoke_on_signout(const DirConfig* c);
 int session_max_age(const DirConfig* c);
 int inactivity_timeout(const DirConfig* c);
 UnauthAction unauth_action(const DirConfig* c);
-// A one-line reason when this location cannot authenticate (missing provider,
-// client id or passphrase), or "" when it can.
-std::string missing_settings(const DirConfig* c);
+// The RequiredSetting bits (required_settings.h) this location has.
+unsigned present_settings(const DirConfig* c);
+// A one-line reason when this location cannot authenticate with `auth_type`
+// ("missing SSOAuthProvider SSOAuthClientID"), or "" when it can.
+std::string missing_settings(const DirConfig* c, const char* auth_type = "SSOAuth");
 
 }  // namespace httpd
 }  // namespace ssoauth

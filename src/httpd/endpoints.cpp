@@ -3,12 +3,13 @@
 // client.js. Each reads the request, calls the core, and answers through
 // respond.h.
 #include "core/client_js.h"
-#include "core/pkce.h"
+#include "core/random.h"
 #include "core/request_policy.h"
 #include "core/return_to.h"
 #include "core/signout.h"
 #include "httpd/flow.h"
-#include "httpd/handlers.h"
+#include "httpd/guard.h"
+#include "httpd/hooks.h"
 #include "httpd/request.h"
 #include "httpd/respond.h"
 #include "httpd/shm_store.h"

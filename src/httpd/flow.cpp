@@ -1,4 +1,4 @@
-#include "core/pkce.h"
+#include "core/random.h"
 #include "httpd/flow.h"
 #include "httpd/request.h"
 #include "httpd/respond.h"

@@ -2,7 +2,7 @@
 // at namespaced C++ in src/httpd/; the protocol itself lives in src/core/.
 #include "core/curl_http_client.h"
 #include "httpd/config.h"
-#include "httpd/handlers.h"
+#include "httpd/hooks.h"
 #include "httpd/log.h"
 #include "httpd/respond.h"
 #include "httpd/validate.h"

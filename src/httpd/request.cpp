@@ -1,4 +1,4 @@
-#include "core/pkce.h"
+#include "core/random.h"
 #include "core/request_policy.h"
 #include "httpd/request.h"
 
@@ -12,7 +12,7 @@ CookieMap request_cookies(request_rec* r) {
     // Several Cookie headers may arrive (HTTP/2); each is parsed.
     apr_table_do(
         [](void* rec, const char*, const char* value) -> int {
-            for (auto& cookie : parse_cookie_header(value)) static_cast<CookieMap*>(rec)->insert(cookie);
+            parse_cookie_header(value, static_cast<CookieMap*>(rec));  // the first of a name wins
             return 1;
         },
         &cookies, r->headers_in, "Cookie", nullptr);

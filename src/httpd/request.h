@@ -2,7 +2,7 @@
 // parameters, the body, URLs and cookie settings. Responses are written by respond.h.
 #pragma once
 
-#include "core/session.h"
+#include "core/cookies.h"
 #include "core/url.h"
 
 #include <string>

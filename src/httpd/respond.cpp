@@ -2,6 +2,7 @@
 // map: what the client sees (status, challenge, body, cache headers) and
 // what the log says (level and tag) for one kind of core outcome.
 #include "core/return_to.h"
+#include "core/session_document.h"
 #include "core/client_js.h"
 #include "httpd/respond.h"
 #include "httpd/log.h"

@@ -2,6 +2,7 @@
 // "ssoauth-store" global mutex, restart survival and the log lines. The
 // table itself (layout, probing, compaction, read hints) is core/shm_table.
 // See shm_store.h for the lifetime.
+#include "core/digest.h"
 #include "httpd/shm_store.h"
 #include "httpd/config.h"
 

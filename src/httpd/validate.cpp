@@ -1,3 +1,4 @@
+#include "httpd/required_settings.h"
 #include "httpd/validate.h"
 
 #include "httpd/log.h"
@@ -10,26 +11,6 @@ namespace httpd {
 
 namespace {
 
-enum Setting : unsigned { kProvider = 1, kClientId = 2, kPassphrase = 4, kAudience = 8 };
-
-struct Requirement {
-    const char* auth_type;
-    unsigned needed;
-};
-const Requirement kRequirements[] = {
-    {"SSOAuth", kProvider | kClientId | kPassphrase},
-    {"SSOAuthBearer", kProvider | kAudience},
-};
-
-unsigned setting_of(const ap_directive_t* d) {
-    const char* name = d->directive;
-    if (!strcasecmp(name, "SSOAuthProvider")) return kProvider;
-    if (!strcasecmp(name, "SSOAuthClientID")) return kClientId;
-    if (!strcasecmp(name, "SSOAuthCryptoPassphrase")) return kPassphrase;
-    if (!strcasecmp(name, "SSOAuthBearerAudience")) return kAudience;
-    return 0;
-}
-
 std::string unquoted(const char* args) {
     std::string s = args ? args : "";
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
@@ -37,18 +18,9 @@ std::string unquoted(const char* args) {
     return s;
 }
 
-std::string names(unsigned missing) {
-    std::string out;
-    if (missing & kProvider) out += " SSOAuthProvider";
-    if (missing & kClientId) out += " SSOAuthClientID";
-    if (missing & kPassphrase) out += " SSOAuthCryptoPassphrase";
-    if (missing & kAudience) out += " SSOAuthBearerAudience";
-    return out;
-}
-
 unsigned settings_at(const ap_directive_t* first) {
     unsigned found = 0;
-    for (const ap_directive_t* d = first; d; d = d->next) found |= setting_of(d);
+    for (const ap_directive_t* d = first; d; d = d->next) found |= setting_of(d->directive);
     return found;
 }
 
@@ -59,19 +31,15 @@ int walk(const ap_directive_t* first, unsigned inherited, unsigned any_vhost, se
     const unsigned here = inherited | settings_at(first);
     int problems = 0;
     for (const ap_directive_t* d = first; d; d = d->next) {
-        if (!strcasecmp(d->directive, "AuthType")) {
-            const std::string type = unquoted(d->args);
-            for (const Requirement& req : kRequirements) {
-                if (strcasecmp(type.c_str(), req.auth_type) != 0) continue;
-                // A section of the main server also serves virtual hosts, which may bring the settings.
-                const unsigned missing = req.needed & ~(here | any_vhost);
-                if (missing) {
-                    ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_ERR, 0, s,
-                                 SSOLOGNO(00004) "%s:%d: AuthType %s is used here, but no%s applies to it",
-                                 d->filename, d->line_num, req.auth_type, names(missing).c_str());
-                    ++problems;
-                }
-            }
+        const AuthTypeRequirement* req =
+            !strcasecmp(d->directive, "AuthType") ? requirement_of(unquoted(d->args)) : nullptr;
+        // A section of the main server also serves virtual hosts, which may bring the settings.
+        const unsigned missing = req ? req->needed & ~(here | any_vhost) : 0;
+        if (missing) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_ERR, 0, s,
+                         SSOLOGNO(00004) "%s:%d: AuthType %s is used here, but no%s applies to it", d->filename,
+                         d->line_num, req->auth_type, directive_names(missing).c_str());
+            ++problems;
         }
         if (d->first_child) problems += walk(d->first_child, here, is_virtual_host(d) ? 0 : any_vhost, s);
     }

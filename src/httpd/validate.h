@@ -2,7 +2,7 @@
 // must be reached by SSOAuthProvider, SSOAuthClientID and
 // SSOAuthCryptoPassphrase (and `AuthType SSOAuthBearer` by SSOAuthProvider and
 // SSOAuthBearerAudience), from its own section, an enclosing one, its virtual
-// host or the main server. Runs as a check_config hook, so `apachectl -t`
+// host or the main server (the table is required_settings.h). Runs as a check_config hook, so `apachectl -t`
 // fails too, naming the file, the line and what is missing. Values themselves
 // are validated earlier, when each directive is parsed.
 #pragma once

@@ -2,7 +2,9 @@
 // parse_cookie_header, chunk reassembly, CookieSealer::open, and the session
 // text as sealed (JSON, or deflated JSON: a hostile zlib stream included).
 #include "core/cookie_seal.h"
+#include "core/cookies.h"
 #include "core/session.h"
+#include "core/session_cache.h"
 
 #include <cstddef>
 #include <cstdint>

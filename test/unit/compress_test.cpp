@@ -1,5 +1,4 @@
 #include "core/compress.h"
-#include "core/session.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -28,22 +27,6 @@ BOOST_AUTO_TEST_CASE(truncated_extended_or_foreign_streams_are_refused) {
     BOOST_TEST(!inflate_bytes(packed + "junk", 65536));
     BOOST_TEST(!inflate_bytes("not zlib at all", 65536));
     BOOST_TEST(!inflate_bytes("", 65536));
-}
-
-BOOST_AUTO_TEST_CASE(sessions_are_sealed_deflated_and_read_back_in_either_form) {
-    Session s;
-    s.issuer = "https://idp.test/api/auth";
-    s.client_id = "app";
-    s.subject = "user-1";
-    s.claims = json_parse(R"({"sub":"user-1","email":"u@example.test","name":"A Name","groups":["a","b","c"]})");
-    s.id_token = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2ln";
-    s.access_token = "at";
-    const std::string packed = s.to_sealed_text();
-    BOOST_TEST(packed.size() < s.to_json().size());
-    BOOST_TEST(packed[0] == 'z');
-    BOOST_TEST(Session::from_sealed_text(packed)->claim_text("email") == "u@example.test");
-    BOOST_TEST(Session::from_sealed_text(s.to_json())->subject == "user-1");  // plain JSON still reads
-    BOOST_TEST(!Session::from_sealed_text("z" + deflate_bytes("[1,2,3]")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,7 @@
 // real sealing, fake HTTP. Each rejection asserts that no token request was made.
 #include "core/login_flow.h"
 #include "core/pkce.h"
+#include "core/random.h"
 #include "scripted_provider.h"
 #include "test_keys.h"
 

@@ -1,9 +1,11 @@
 // Lets Boost.Test print the core's status enums in failure messages.
 #pragma once
 
+#include "core/cookies.h"
 #include "core/login_flow.h"
 #include "core/refresh.h"
 #include "core/session.h"
+#include "core/session_cache.h"
 #include "core/session_gate.h"
 #include "core/signout.h"
 
