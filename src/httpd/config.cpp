@@ -1,8 +1,8 @@
 #include "core/claims.h"
+#include "core/url.h"
 #include "httpd/config.h"
 
 #include <apr_file_io.h>
-#include <apr_uri.h>
 
 #include <cstddef>
 #include <cstdlib>
@@ -19,15 +19,6 @@ constexpr int kDefaultHttpTimeout = 5;
 
 const char* fail(cmd_parms* cmd, const char* reason) {
     return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, reason);
-}
-
-bool is_http_url(apr_pool_t* pool, const char* value, bool allow_query) {
-    apr_uri_t uri;
-    if (apr_uri_parse(pool, value, &uri) != APR_SUCCESS || !uri.scheme || !uri.hostname || !*uri.hostname)
-        return false;
-    if (strcasecmp(uri.scheme, "http") != 0 && strcasecmp(uri.scheme, "https") != 0) return false;
-    if (uri.fragment || (!allow_query && uri.query)) return false;
-    return std::strpbrk(value, " \t\r\n") == nullptr;
 }
 
 // "file:<path>" and "env:<NAME>" keep secrets out of httpd.conf.
@@ -81,7 +72,7 @@ const char* choose(cmd_parms* cmd, const char* value, const Choice (&choices)[N]
 }
 
 const char* set_url(cmd_parms* cmd, void* config, const char* value) {
-    if (!is_http_url(cmd->temp_pool, value, false))
+    if (!is_http_url(value, HttpUrlRules{/*allow_query=*/false}))
         return fail(cmd, "must be an absolute http:// or https:// URL without query or fragment");
     string_slot(config, cmd) = value;
     return nullptr;
@@ -204,7 +195,7 @@ const char* set_dir_seconds(cmd_parms* cmd, void* config, const char* value) {
 
 const char* set_local_or_absolute_url(cmd_parms* cmd, void* config, const char* value) {
     bool path = value[0] == '/' && value[1] != '/' && !std::strpbrk(value, " \t\r\n\\");
-    if (!path && !is_http_url(cmd->temp_pool, value, true))
+    if (!path && !is_http_url(value, HttpUrlRules{/*allow_query=*/true}))
         return fail(cmd, "must be a local path (/...) or an absolute http(s) URL");
     string_slot(config, cmd) = value;
     return nullptr;
