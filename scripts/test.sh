@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install dependencies, build, and run every test suite:
-#   unit         test/unit/unit_tests (Boost.Test), counted from its XML report
-#   integration  pytest test/integration, counted from its JUnit XML
+#   unit             test/unit/unit_tests (Boost.Test), counted from its XML report
+#   unit-sanitizers  the same, built with --enable-sanitizers (ASan + UBSan) in
+#                    out/build-sanitizers/; any sanitizer finding fails it
+#   integration      pytest test/integration, counted from its JUnit XML
 # Prints one line per suite, then a last line exactly "N passed, N failed".
 # Exits 0 only if nothing failed and at least one test passed.
 # Reports go to out/test/.
@@ -11,7 +13,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 OUT="$REPO/out/test"
 mkdir -p "$OUT"
-rm -f "$OUT"/unit-report.xml "$OUT"/integration-junit.xml
+rm -f "$OUT"/unit-report.xml "$OUT"/unit-sanitizers-report.xml "$OUT"/integration-junit.xml
 
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -47,20 +49,22 @@ if ! bash scripts/build.sh; then
     record build 0 1 "scripts/build.sh failed"
 fi
 
-# ---- unit tests (Boost.Test)
-section "unit tests"
-UNIT_XML="$OUT/unit-report.xml"
-if ! make -j"$(nproc)" check TESTS=; then
-    record unit 0 1 "test/unit/unit_tests did not build"
-else
-    set +e
-    timeout 900 test/unit/unit_tests --report_format=XML --report_level=short \
-        --report_sink="$UNIT_XML"
-    rc=$?
-    if [ ! -s "$UNIT_XML" ]; then
-        record unit 0 1 "unit_tests exited with $rc and wrote no report"
-    else
-        read -r p f note < <("$PY" - "$UNIT_XML" "$rc" <<'PYEOF'
+# unit_suite <suite> <binary> <xml report>: runs a unit_tests binary and
+# records its counts. A run that dies (a sanitizer finding exits at once)
+# writes no report and counts as one failure.
+unit_suite() {
+    local suite=$1 binary=$2 xml=$3 log="$OUT/$1.log" rc p f note
+    timeout 900 "$binary" --report_format=XML --report_level=short --report_sink="$xml" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    local finding=""  # leaks are reported at exit, after the XML report
+    if [ "$rc" -ne 0 ] && grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"; then
+        finding="sanitizer finding, see $log"
+    fi
+    if [ ! -s "$xml" ]; then
+        record "$suite" 0 1 "${finding:-exited with $rc and wrote no report}"
+        return
+    fi
+    read -r p f note < <("$PY" - "$xml" "$rc" <<'PYEOF'
 import sys, xml.etree.ElementTree as ET
 path, rc = sys.argv[1], int(sys.argv[2])
 try:
@@ -77,12 +81,60 @@ if rc != 0 and f == 0:
     f, note = 1, "exit-code-%d" % rc
 print(p, f, note)
 PYEOF
-        )
-        p="${p:-0}"; f="${f:-1}"; [ "${note:--}" != "-" ] || note=""
-        echo "unit_tests: exit code $rc; report: $UNIT_XML"
-        record unit "$p" "$f" "$note"
-    fi
+    )
+    p="${p:-0}"; f="${f:-1}"; [ "${note:--}" != "-" ] || note=""
+    note="${finding:-$note}"
+    echo "$suite: exit code $rc; report: $xml"
+    record "$suite" "$p" "$f" "$note"
+}
+
+# ---- unit tests (Boost.Test)
+section "unit tests"
+if ! make -j"$(nproc)" check TESTS=; then
+    record unit 0 1 "test/unit/unit_tests did not build"
+else
+    unit_suite unit test/unit/unit_tests "$OUT/unit-report.xml"
 fi
+
+# ---- the same unit tests (and fuzz corpora) under AddressSanitizer + UBSan.
+# The in-tree build stays the plain one that the integration tests load, so
+# this one is configured with --enable-sanitizers in a copy of the tree (git's
+# tracked and new files, plus what autoreconf generated in-tree); the copy is
+# kept between runs, so only changed sources are rebuilt.
+build_sanitized_unit_tests() {
+    local dir="$REPO/out/build-sanitizers"
+    # A new configure (configure.ac changed) starts from scratch: objects do not
+    # depend on the flags, so keeping the old ones could mix builds.
+    if [ ! -f "$dir/config.status" ] || [ configure -nt "$dir/config.status" ]; then
+        rm -rf "$dir"
+    fi
+    mkdir -p "$dir" || return 1
+    { git ls-files -co --exclude-standard -z &&
+        printf '%s\0' configure Makefile.in aclocal.m4 config.h.in build-aux m4; } |
+        tar --null --ignore-failed-read -T - -cf - | tar -xf - -C "$dir" || return 1
+    (
+        cd "$dir" || exit 1
+        if [ ! -f config.status ]; then
+            # -O0: a third of -O1's compile time, and the tests run in seconds either way.
+            ./configure --enable-sanitizers CXXFLAGS="-g -O0" >configure.log || exit 1
+        fi
+        make -j"$(nproc)" test/unit/unit_tests
+    )
+}
+
+section "unit tests under sanitizers"
+rm -f "$OUT/unit-sanitizers-report.xml"
+SANITIZERS_START=$SECONDS
+if ! build_sanitized_unit_tests; then
+    record unit-sanitizers 0 1 "the --enable-sanitizers build in out/build-sanitizers failed"
+else
+    # Leak checking included; any finding ends the run with a non-zero exit.
+    export ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    unit_suite unit-sanitizers "$REPO/out/build-sanitizers/test/unit/unit_tests" "$OUT/unit-sanitizers-report.xml"
+    unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+echo "unit tests under sanitizers: $((SECONDS - SANITIZERS_START)) s (build and run)"
 
 # ---- integration tests (pytest)
 section "integration tests"

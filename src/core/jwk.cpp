@@ -97,12 +97,102 @@ bool key_ops_allow_verify(const json_t* key_ops) {
     return false;
 }
 
+// Why an entry is not a signing key for us, or "" when its kid, alg, use and
+// key_ops allow verification (the key material is checked afterwards).
+std::string unusable_for_verification(const json_t* entry) {
+    json_t* kid = json_object_get(entry, "kid");
+    json_t* alg = json_object_get(entry, "alg");
+    json_t* use = json_object_get(entry, "use");
+    if ((kid && !json_is_string(kid)) || (alg && !json_is_string(alg)) || (use && !json_is_string(use)))
+        return "kid, alg or use is not a string";
+    if (use && std::string(json_string_value(use)) != "sig")
+        return "use is \"" + std::string(json_string_value(use)) + "\"";
+    if (!key_ops_allow_verify(json_object_get(entry, "key_ops"))) return "key_ops does not include \"verify\"";
+    return std::string();
+}
+
+// The document's "keys" array, or null with the reason in *error.
+JsonPtr parse_jwks_document(const std::string& json, std::string* error) {
+    std::string parse_error;
+    JsonPtr root = json_parse(json, &parse_error);
+    if (!root) {
+        if (error) *error = "JWKS is not valid JSON: " + parse_error;
+        return nullptr;
+    }
+    if (!json_is_object(root.get())) {
+        if (error) *error = "JWKS is not a JSON object";
+        return nullptr;
+    }
+    if (!json_is_array(json_object_get(root.get(), "keys"))) {
+        if (error) *error = "JWKS has no \"keys\" array";
+        return nullptr;
+    }
+    return root;
+}
+
 }  // namespace
 
+// The steps that build one key live here because this nested type, defined
+// in this file, may set a JsonWebKey's private fields. Each step returns ""
+// on success, else why the key is skipped.
 struct JsonWebKey::Material {
     std::unique_ptr<cjose_jwk_t, CjoseJwkRelease> cjose;  // RSA and EC
     std::unique_ptr<EVP_PKEY, EvpPkeyFree> pkey;          // OKP Ed25519
+
+    static std::unique_ptr<JsonWebKey> read_key(const json_t* entry, std::string* why);
+    static std::string import_okp(const json_t* entry, JsonWebKey* key);
+    static std::string import_rsa_or_ec(const json_t* entry, JsonWebKey* key);
 };
+
+// One entry of "keys": the usable key, or null with *why set.
+std::unique_ptr<JsonWebKey> JsonWebKey::Material::read_key(const json_t* entry, std::string* why) {
+    if (!json_is_object(entry)) {
+        *why = "not a JSON object";
+        return nullptr;
+    }
+    std::unique_ptr<JsonWebKey> key(new JsonWebKey);
+    key->kid_ = json_string_member(entry, "kid");
+    key->kty_ = json_string_member(entry, "kty");
+    key->alg_ = json_string_member(entry, "alg");
+    key->use_ = json_string_member(entry, "use");
+    *why = unusable_for_verification(entry);
+    if (!why->empty()) return nullptr;
+    if (key->kty_ == "OKP") *why = import_okp(entry, key.get());
+    else if (key->kty_ == "RSA" || key->kty_ == "EC") *why = import_rsa_or_ec(entry, key.get());
+    // "oct" (HMAC) keys are never used to verify provider signatures.
+    else *why = "unsupported kty \"" + key->kty_ + "\"";
+    if (!why->empty()) return nullptr;
+    return key;
+}
+
+// cjose 0.6 has no OKP support, so Ed25519 keys go to OpenSSL directly.
+std::string JsonWebKey::Material::import_okp(const json_t* entry, JsonWebKey* key) {
+    key->crv_ = json_string_member(entry, "crv");
+    if (key->crv_ != "Ed25519") return "unsupported OKP curve \"" + key->crv_ + "\"";
+    std::optional<std::string> x = base64url_decode(json_string_member(entry, "x"));
+    if (!x || x->size() != kEd25519KeyBytes) return "Ed25519 x is not 32 base64url bytes";
+    key->material_->pkey.reset(EVP_PKEY_new_raw_public_key(
+        EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(x->data()), x->size()));
+    if (!key->material_->pkey) return "Ed25519 key rejected by OpenSSL";
+    key->bits_ = 256;
+    return std::string();
+}
+
+std::string JsonWebKey::Material::import_rsa_or_ec(const json_t* entry, JsonWebKey* key) {
+    std::string why;
+    JsonPtr members = public_members_for_cjose(entry, key->kty_, &why);
+    if (!members) return why;
+    cjose_err err;
+    key->material_->cjose.reset(cjose_jwk_import_json(members.get(), &err));
+    if (!key->material_->cjose)
+        return std::string("cjose could not import it: ") + (err.message ? err.message : "unknown error");
+    key->bits_ = cjose_jwk_get_keysize(key->material_->cjose.get(), &err);
+    if (key->kty_ == "RSA") return key->bits_ < kMinRsaBits ? "RSA modulus below 2048 bits" : "";
+    const char* crv = ec_curve_name(cjose_jwk_EC_get_curve(key->material_->cjose.get(), &err));
+    if (!crv) return "unsupported EC curve";
+    key->crv_ = crv;
+    return std::string();
+}
 
 JsonWebKey::JsonWebKey() : material_(new Material) {}
 JsonWebKey::~JsonWebKey() = default;
@@ -153,107 +243,17 @@ bool JsonWebKey::verify(const std::string& alg, const std::string& signing_input
 }
 
 std::shared_ptr<const JwkSet> JwkSet::parse(const std::string& json, std::string* error) {
-    std::string parse_error;
-    JsonPtr root = json_parse(json, &parse_error);
-    if (!root) {
-        if (error) *error = "JWKS is not valid JSON: " + parse_error;
-        return nullptr;
-    }
-    if (!json_is_object(root.get())) {
-        if (error) *error = "JWKS is not a JSON object";
-        return nullptr;
-    }
-    json_t* keys = json_object_get(root.get(), "keys");
-    if (!json_is_array(keys)) {
-        if (error) *error = "JWKS has no \"keys\" array";
-        return nullptr;
-    }
-
+    JsonPtr root = parse_jwks_document(json, error);
+    if (!root) return nullptr;
     std::shared_ptr<JwkSet> set(new JwkSet);
+    json_t* keys = json_object_get(root.get(), "keys");
     size_t index;
     json_t* entry;
     json_array_foreach(keys, index, entry) {
-        if (!json_is_object(entry)) {
-            set->skipped_.push_back(describe(index, "") + "not a JSON object");
-            continue;
-        }
-        std::unique_ptr<JsonWebKey> key(new JsonWebKey);
-        key->kid_ = json_string_member(entry, "kid");
-        key->kty_ = json_string_member(entry, "kty");
-        key->alg_ = json_string_member(entry, "alg");
-        key->use_ = json_string_member(entry, "use");
-        const std::string prefix = describe(index, key->kid_);
-
-        json_t* kid = json_object_get(entry, "kid");
-        json_t* alg = json_object_get(entry, "alg");
-        json_t* use = json_object_get(entry, "use");
-        if ((kid && !json_is_string(kid)) || (alg && !json_is_string(alg)) ||
-            (use && !json_is_string(use))) {
-            set->skipped_.push_back(prefix + "kid, alg or use is not a string");
-            continue;
-        }
-        if (use && key->use_ != "sig") {
-            set->skipped_.push_back(prefix + "use is \"" + key->use_ + "\"");
-            continue;
-        }
-        if (!key_ops_allow_verify(json_object_get(entry, "key_ops"))) {
-            set->skipped_.push_back(prefix + "key_ops does not include \"verify\"");
-            continue;
-        }
-
-        if (key->kty_ == "OKP") {
-            key->crv_ = json_string_member(entry, "crv");
-            if (key->crv_ != "Ed25519") {
-                set->skipped_.push_back(prefix + "unsupported OKP curve \"" + key->crv_ + "\"");
-                continue;
-            }
-            std::optional<std::string> x = base64url_decode(json_string_member(entry, "x"));
-            if (!x || x->size() != kEd25519KeyBytes) {
-                set->skipped_.push_back(prefix + "Ed25519 x is not 32 base64url bytes");
-                continue;
-            }
-            key->material_->pkey.reset(EVP_PKEY_new_raw_public_key(
-                EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(x->data()),
-                x->size()));
-            if (!key->material_->pkey) {
-                set->skipped_.push_back(prefix + "Ed25519 key rejected by OpenSSL");
-                continue;
-            }
-            key->bits_ = 256;
-        } else if (key->kty_ == "RSA" || key->kty_ == "EC") {
-            std::string why;
-            JsonPtr members = public_members_for_cjose(entry, key->kty_, &why);
-            if (!members) {
-                set->skipped_.push_back(prefix + why);
-                continue;
-            }
-            cjose_err err;
-            key->material_->cjose.reset(cjose_jwk_import_json(members.get(), &err));
-            if (!key->material_->cjose) {
-                set->skipped_.push_back(prefix + "cjose could not import it: " +
-                                        (err.message ? err.message : "unknown error"));
-                continue;
-            }
-            key->bits_ = cjose_jwk_get_keysize(key->material_->cjose.get(), &err);
-            if (key->kty_ == "RSA") {
-                if (key->bits_ < kMinRsaBits) {
-                    set->skipped_.push_back(prefix + "RSA modulus below 2048 bits");
-                    continue;
-                }
-            } else {
-                const char* crv = ec_curve_name(cjose_jwk_EC_get_curve(key->material_->cjose.get(), &err));
-                if (!crv) {
-                    set->skipped_.push_back(prefix + "unsupported EC curve");
-                    continue;
-                }
-                key->crv_ = crv;
-            }
-        } else {
-            // "oct" (HMAC) keys are never used to verify provider signatures.
-            set->skipped_.push_back(prefix + "unsupported kty \"" + key->kty_ + "\"");
-            continue;
-        }
-        set->keys_.push_back(std::move(key));
+        std::string why;
+        std::unique_ptr<JsonWebKey> key = JsonWebKey::Material::read_key(entry, &why);
+        if (key) set->keys_.push_back(std::move(key));
+        else set->skipped_.push_back(describe(index, json_string_member(entry, "kid")) + why);
     }
     return set;
 }

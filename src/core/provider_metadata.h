@@ -36,8 +36,8 @@ const char* metadata_status_name(MetadataStatus status);
 // Parses and checks a discovery document:
 // - "issuer" must equal expected_issuer exactly (no trailing-slash or case folding);
 // - issuer, authorization_endpoint, token_endpoint and jwks_uri are required;
-// - every endpoint present must be an absolute http(s) URL without fragment or
-//   user info, and must be https when the issuer is https;
+// - every endpoint present must pass is_http_url (core/url.h: absolute http(s),
+//   a host, no fragment or user info), and must be https when the issuer is https;
 // - the *_supported lists must be arrays of strings, the RFC 9207 flag a boolean.
 // Unknown members are ignored. *out is written only on Ok; *detail (optional)
 // says what was wrong.
@@ -73,6 +73,11 @@ public:
 
 private:
     MetadataStatus fetch(std::shared_ptr<const ProviderMetadata>* doc, std::string* detail) const;
+    // The *_locked members run with mutex_ held (fetch_locked releases it around the fetch).
+    bool fresh_locked(int64_t now) const;
+    std::shared_ptr<const ProviderMetadata> outcome_locked(int64_t now, MetadataStatus* status,
+                                                           std::string* detail) const;
+    void fetch_locked(std::unique_lock<std::mutex>& lock, int64_t now);
 
     const std::string issuer_;
     const std::shared_ptr<HttpClient> http_;

@@ -93,6 +93,40 @@ void read_oauth_error(const json_t* object, TokenResult* result) {
     result->error_description = sanitize(json_string_member(object, "error_description"), 512);
 }
 
+// The members of a 2xx token response; false with *detail set at the first
+// one that is missing or of the wrong type.
+bool read_token_set(const json_t* object, TokenSet* tokens, std::string* detail) {
+    if (!optional_string(object, "access_token", &tokens->access_token) || tokens->access_token.empty()) {
+        *detail = "token response has no access_token string";
+        return false;
+    }
+    if (!optional_string(object, "token_type", &tokens->token_type) || tokens->token_type.empty()) {
+        *detail = "token response has no token_type string";
+        return false;
+    }
+    if (!iequals(tokens->token_type, "Bearer")) {
+        *detail = "token_type \"" + sanitize(tokens->token_type, 32) + "\" is not Bearer";
+        return false;
+    }
+    if (!optional_string(object, "id_token", &tokens->id_token)) {
+        *detail = "id_token is not a string";
+        return false;
+    }
+    if (!optional_string(object, "refresh_token", &tokens->refresh_token)) {
+        *detail = "refresh_token is not a string";
+        return false;
+    }
+    if (!optional_string(object, "scope", &tokens->scope)) {
+        *detail = "scope is not a string";
+        return false;
+    }
+    if (!read_expires_in(object, &tokens->expires_in)) {
+        *detail = "expires_in is not a non-negative integer";
+        return false;
+    }
+    return true;
+}
+
 TokenResult parse_token_response(const HttpResponse& response, const std::string& endpoint) {
     TokenResult result;
     result.http_status = response.status;
@@ -126,34 +160,7 @@ TokenResult parse_token_response(const HttpResponse& response, const std::string
 
     TokenSet tokens;
     result.status = TokenCallStatus::BadResponse;
-    if (!optional_string(object, "access_token", &tokens.access_token) || tokens.access_token.empty()) {
-        result.detail = "token response has no access_token string";
-        return result;
-    }
-    if (!optional_string(object, "token_type", &tokens.token_type) || tokens.token_type.empty()) {
-        result.detail = "token response has no token_type string";
-        return result;
-    }
-    if (!iequals(tokens.token_type, "Bearer")) {
-        result.detail = "token_type \"" + sanitize(tokens.token_type, 32) + "\" is not Bearer";
-        return result;
-    }
-    if (!optional_string(object, "id_token", &tokens.id_token)) {
-        result.detail = "id_token is not a string";
-        return result;
-    }
-    if (!optional_string(object, "refresh_token", &tokens.refresh_token)) {
-        result.detail = "refresh_token is not a string";
-        return result;
-    }
-    if (!optional_string(object, "scope", &tokens.scope)) {
-        result.detail = "scope is not a string";
-        return result;
-    }
-    if (!read_expires_in(object, &tokens.expires_in)) {
-        result.detail = "expires_in is not a non-negative integer";
-        return result;
-    }
+    if (!read_token_set(object, &tokens, &result.detail)) return result;
     result.status = TokenCallStatus::Ok;
     result.tokens = std::move(tokens);
     return result;

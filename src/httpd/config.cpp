@@ -1,9 +1,9 @@
 #include "core/claims.h"
+#include "core/url.h"
 #include "httpd/config.h"
 #include "httpd/directive_values.h"
 
 #include <apr_file_io.h>
-#include <apr_uri.h>
 
 #include <cstddef>
 #include <cstring>
@@ -53,15 +53,6 @@ const char* fail_if(cmd_parms* cmd, const std::string& reason) {
     return reason.empty() ? nullptr : fail(cmd, reason.c_str());
 }
 
-bool is_http_url(apr_pool_t* pool, const char* value, bool allow_query) {
-    apr_uri_t uri;
-    if (apr_uri_parse(pool, value, &uri) != APR_SUCCESS || !uri.scheme || !uri.hostname || !*uri.hostname)
-        return false;
-    if (strcasecmp(uri.scheme, "http") != 0 && strcasecmp(uri.scheme, "https") != 0) return false;
-    if (uri.fragment || (!allow_query && uri.query)) return false;
-    return std::strpbrk(value, " \t\r\n") == nullptr;
-}
-
 // A secret per resolve_secret (directive_values.h), a file's path taken
 // relative to the ServerRoot. The secret is read as a C string, as httpd's are.
 std::string secret_of(cmd_parms* cmd, const char* value, std::string* secret) {
@@ -85,7 +76,7 @@ const char* set_choice(cmd_parms* cmd, const char* value, const Choice (&choices
 }
 
 const char* set_url(cmd_parms* cmd, void* config, const char* value) {
-    if (!is_http_url(cmd->temp_pool, value, false))
+    if (!is_http_url(value, HttpUrlRules{/*allow_query=*/false}))
         return fail(cmd, "must be an absolute http:// or https:// URL without query or fragment");
     string_slot(config, cmd) = value;
     return nullptr;
@@ -190,7 +181,7 @@ const char* set_dir_seconds(cmd_parms* cmd, void* config, const char* value) {
 }
 
 const char* set_local_or_absolute_url(cmd_parms* cmd, void* config, const char* value) {
-    if (!is_local_path(value) && !is_http_url(cmd->temp_pool, value, true))
+    if (!is_local_path(value) && !is_http_url(value, HttpUrlRules{/*allow_query=*/true}))
         return fail(cmd, "must be a local path (/...) or an absolute http(s) URL");
     string_slot(config, cmd) = value;
     return nullptr;

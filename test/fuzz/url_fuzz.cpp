@@ -1,5 +1,7 @@
 // Fuzz target: a query string (callback and login parameters) and every
 // value as a return-to target. A "safe" target must never leave the origin.
+// Every value also goes through is_http_url, whose stricter rules may only
+// ever refuse more.
 #include "core/return_to.h"
 #include "core/url.h"
 
@@ -16,6 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             target.find_first_of("\r\n\\") != std::string::npos)
             std::abort();  // an off-site or header-splitting redirect
         ssoauth::append_query(target, param.first);
+        const ssoauth::HttpUrlRules strict{/*allow_query=*/false, /*require_https=*/true};
+        if (ssoauth::is_http_url(param.second, strict) && !ssoauth::is_http_url(param.second, ssoauth::HttpUrlRules{}))
+            std::abort();
     }
     return 0;
 }
