@@ -1,8 +1,6 @@
 #include "core/request_policy.h"
 
-#include <strings.h>
-
-#include <cstring>
+#include "core/text.h"
 
 namespace ssoauth {
 
@@ -20,22 +18,11 @@ Endpoint endpoint_of(std::string_view path, std::string_view base) {
     return Endpoint::None;
 }
 
-namespace {
-
-bool contains_ignoring_case(const char* haystack, const char* needle) {
-    const size_t n = strlen(needle);
-    for (const char* p = haystack; *p; ++p)
-        if (strncasecmp(p, needle, n) == 0) return true;
-    return false;
-}
-
-}  // namespace
-
 bool is_navigation(bool is_get, const char* sec_fetch_mode, const char* x_requested_with, const char* accept) {
     if (!is_get) return false;
-    if (sec_fetch_mode && strcasecmp(sec_fetch_mode, "navigate") != 0) return false;
+    if (sec_fetch_mode && !iequals(sec_fetch_mode, "navigate")) return false;
     if (x_requested_with) return false;
-    return !accept || contains_ignoring_case(accept, "text/html");
+    return !accept || icontains(accept, "text/html");
 }
 
 std::string origin_of(std::string_view absolute_url) {
@@ -46,12 +33,12 @@ std::string origin_of(std::string_view absolute_url) {
 }
 
 bool is_same_origin(const char* origin, const char* sec_fetch_site, std::string_view site_origin) {
-    if (origin) return strlen(origin) == site_origin.size() && strncasecmp(origin, site_origin.data(), site_origin.size()) == 0;
-    return sec_fetch_site && !strcasecmp(sec_fetch_site, "same-origin");
+    if (origin) return iequals(origin, site_origin);
+    return sec_fetch_site && iequals(sec_fetch_site, "same-origin");
 }
 
 bool secure_cookies_auto(bool request_is_https, const char* redirect_uri) {
-    return request_is_https || (redirect_uri && !strncasecmp(redirect_uri, "https:", 6));
+    return request_is_https || (redirect_uri && istarts_with(redirect_uri, "https:"));
 }
 
 UnauthResponse unauthenticated_response(UnauthAction action, bool navigation, bool subrequest) {

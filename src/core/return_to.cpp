@@ -16,4 +16,10 @@ std::string safe_return_to(const std::string& target, const std::string& fallbac
     return is_safe_return_to(target) ? target : fallback;
 }
 
+std::string return_to_of(const QueryParams& params) {
+    std::string value;
+    if (!single_param(params, "returnTo", &value)) single_param(params, "callbackUrl", &value);
+    return safe_return_to(value);
+}
+
 }  // namespace ssoauth

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "core/url.h"
+
 namespace ssoauth {
 
 // True when `target` (already percent-decoded once, as a query parser gives it)
@@ -14,5 +16,10 @@ bool is_safe_return_to(const std::string& target);
 
 // `target` when it is safe, otherwise `fallback` (itself assumed safe).
 std::string safe_return_to(const std::string& target, const std::string& fallback = "/");
+
+// The safe target a login, refresh or sign-in request names: its single
+// `returnTo` parameter, else its single `callbackUrl` (what Better Auth's
+// clients send), else "/".
+std::string return_to_of(const QueryParams& params);
 
 }  // namespace ssoauth

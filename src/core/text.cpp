@@ -20,4 +20,10 @@ bool istarts_with(std::string_view text, std::string_view prefix) {
     return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
 }
 
+bool icontains(std::string_view text, std::string_view needle) {
+    for (size_t i = 0; i + needle.size() <= text.size(); ++i)
+        if (iequals(text.substr(i, needle.size()), needle)) return true;
+    return false;
+}
+
 }  // namespace ssoauth

@@ -16,4 +16,7 @@ bool iequals(std::string_view a, std::string_view b);
 // True when `text` begins with `prefix`, ignoring ASCII letter case.
 bool istarts_with(std::string_view text, std::string_view prefix);
 
+// True when `needle` occurs in `text`, ignoring ASCII letter case.
+bool icontains(std::string_view text, std::string_view needle);
+
 }  // namespace ssoauth

@@ -1,5 +1,7 @@
 #include "core/url.h"
 
+#include "core/text.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -16,13 +18,6 @@ std::string decode_component(std::string text) {
     std::string out(decoded, static_cast<size_t>(length));
     curl_free(decoded);
     return out;
-}
-
-bool starts_with_nocase(std::string_view text, std::string_view lower_prefix) {
-    if (text.size() < lower_prefix.size()) return false;
-    for (size_t i = 0; i < lower_prefix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(text[i])) != lower_prefix[i]) return false;
-    return true;
 }
 
 bool refuse(std::string* why, const char* phrase) {
@@ -96,12 +91,12 @@ std::string append_query(const std::string& url, const std::string& query) {
     return url + (url.find('?') == std::string::npos ? "?" : "&") + query;
 }
 
-bool is_https_url(std::string_view url) { return starts_with_nocase(url, "https://"); }
+bool is_https_url(std::string_view url) { return istarts_with(url, "https://"); }
 
 bool is_http_url(std::string_view url, const HttpUrlRules& rules, std::string* why) {
     size_t authority_start;
-    if (starts_with_nocase(url, "https://")) authority_start = 8;
-    else if (starts_with_nocase(url, "http://")) authority_start = 7;
+    if (istarts_with(url, "https://")) authority_start = 8;
+    else if (istarts_with(url, "http://")) authority_start = 7;
     else return refuse(why, "is not an absolute http(s) URL");
     for (unsigned char c : url)
         if (c <= 0x20 || c == 0x7f) return refuse(why, "has a blank or control character");

@@ -27,12 +27,7 @@ Endpoint endpoint_of(request_rec* r, const DirConfig* c) {
     return ssoauth::endpoint_of(r->uri, c->endpoint_base ? c->endpoint_base : kDefaultEndpointBase);
 }
 
-std::string return_to_param(request_rec* r) {
-    std::string value;
-    QueryParams params = request_query(r);
-    if (!single_param(params, "returnTo", &value)) single_param(params, "callbackUrl", &value);
-    return safe_return_to(value);
-}
+std::string return_to_param(request_rec* r) { return return_to_of(request_query(r)); }
 
 int login_endpoint(request_rec* r, const DirConfig* c) {
     if (r->method_number != M_GET) return respond_method_not_allowed(r);

@@ -26,4 +26,13 @@ BOOST_AUTO_TEST_CASE(overlong_targets_are_refused) {
     BOOST_TEST(is_safe_return_to("/" + std::string(2047, 'a')));
 }
 
+BOOST_AUTO_TEST_CASE(return_to_comes_from_returnTo_else_callbackUrl_and_is_always_safe) {
+    BOOST_TEST(return_to_of(parse_query("returnTo=%2Fa&callbackUrl=%2Fb")) == "/a");
+    BOOST_TEST(return_to_of(parse_query("callbackUrl=%2Fb")) == "/b");
+    BOOST_TEST(return_to_of(parse_query("")) == "/");
+    BOOST_TEST(return_to_of(parse_query("returnTo=%2F%2Fevil.example")) == "/");
+    // A duplicated returnTo is ambiguous and not used; callbackUrl is consulted instead.
+    BOOST_TEST(return_to_of(parse_query("returnTo=%2Fa&returnTo=%2Fb&callbackUrl=%2Fc")) == "/c");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -37,4 +37,12 @@ BOOST_AUTO_TEST_CASE(istarts_with_ignores_case_and_needs_the_whole_prefix) {
     BOOST_TEST(!istarts_with("http://x", "https://"));
 }
 
+BOOST_AUTO_TEST_CASE(icontains_finds_the_needle_anywhere_ignoring_case) {
+    BOOST_TEST(icontains("application/xhtml+xml,TEXT/HTML;q=0.9", "text/html"));
+    BOOST_TEST(icontains("text/html", "text/html"));
+    BOOST_TEST(icontains("x", ""));
+    BOOST_TEST(!icontains("text/htm", "text/html"));
+    BOOST_TEST(!icontains("", "text/html"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
