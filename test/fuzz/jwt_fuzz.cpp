@@ -11,11 +11,11 @@
 #include "core/jwt.h"
 #include "core/jwt_validator.h"
 #include "core/token_status.h"
+#include "fuzz_check.h"
 #include "fuzz_keys.h"
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 
 using namespace ssoauth;
@@ -25,7 +25,7 @@ namespace {
 const JwkSet& corpus_keys() {
     static const std::shared_ptr<const JwkSet> keys = [] {
         auto set = JwkSet::parse(fuzz::kCorpusJwks, nullptr);
-        if (!set || set->size() != 4) std::abort();
+        FUZZ_CHECK(set && set->size() == 4);
         return set;
     }();
     return *keys;
@@ -33,7 +33,7 @@ const JwkSet& corpus_keys() {
 
 void must_be_named(TokenStatus status) {
     // Every status a function returns has a code and a message.
-    if (!token_status_name(status)[0] || !token_status_message(status)[0]) std::abort();
+    FUZZ_CHECK(token_status_name(status)[0] && token_status_message(status)[0]);
 }
 
 }  // namespace
@@ -44,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     TokenStatus status = parse_jwt(input, &jwt);
     must_be_named(status);
     if (status != TokenStatus::Ok) return 0;
-    if (!jwt.header || !jwt.payload || jwt.alg.empty()) std::abort();
+    FUZZ_CHECK(jwt.header && jwt.payload && !jwt.alg.empty());
 
     must_be_named(verify_jwt_signature(jwt, corpus_keys(), supported_signing_algs()));
 
@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     status = validate_id_token(jwt, corpus_keys(), id);
     must_be_named(status);
     // An accepted id_token can never be unsigned or HMAC-signed.
-    if (status == TokenStatus::Ok && !supported_signing_algs().count(jwt.alg)) std::abort();
+    FUZZ_CHECK(status != TokenStatus::Ok || supported_signing_algs().count(jwt.alg));
 
     LogoutTokenChecks logout;
     logout.claims = claims;

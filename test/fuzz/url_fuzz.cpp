@@ -4,23 +4,24 @@
 // ever refuse more.
 #include "core/return_to.h"
 #include "core/url.h"
+#include "fuzz_check.h"
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string input(reinterpret_cast<const char*>(data), size);
     for (const auto& param : ssoauth::parse_query(input)) {
         const std::string target = ssoauth::safe_return_to(param.second);
-        if (target.empty() || target[0] != '/' || (target.size() > 1 && (target[1] == '/' || target[1] == '\\')) ||
-            target.find_first_of("\r\n\\") != std::string::npos)
-            std::abort();  // an off-site or header-splitting redirect
+        // Never an off-site or header-splitting redirect.
+        FUZZ_CHECK(!target.empty() && target[0] == '/');
+        FUZZ_CHECK(target.size() == 1 || (target[1] != '/' && target[1] != '\\'));
+        FUZZ_CHECK(target.find_first_of("\r\n\\") == std::string::npos);
         ssoauth::append_query(target, param.first);
         const ssoauth::HttpUrlRules strict{/*allow_query=*/false, /*require_https=*/true};
-        if (ssoauth::is_http_url(param.second, strict) && !ssoauth::is_http_url(param.second, ssoauth::HttpUrlRules{}))
-            std::abort();
+        FUZZ_CHECK(!ssoauth::is_http_url(param.second, strict) ||
+                   ssoauth::is_http_url(param.second, ssoauth::HttpUrlRules{}));
     }
     return 0;
 }

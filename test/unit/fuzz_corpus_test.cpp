@@ -1,13 +1,19 @@
 // Replays every file of each fuzz corpus (test/fuzz/corpus/<target>/) through
-// its fuzz target, so each parser's seeds and past crashers run on every build.
-// A crash or abort fails the whole run, as it would under libFuzzer.
+// its fuzz target, so each parser's seeds and past crashers run on every build,
+// under the sanitizers too (scripts/test.sh). The targets are built with
+// SSOAUTH_FUZZ_REPLAY, so a broken invariant (FUZZ_CHECK, test/fuzz/fuzz_check.h)
+// throws and fails the case naming the input; a crash fails the whole run.
 #include <boost/test/unit_test.hpp>
+
+#define SSOAUTH_FUZZ_REPLAY 1
+#include "../fuzz/fuzz_check.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 
 extern "C" int fuzz_jwt_one(const uint8_t*, size_t);
@@ -27,7 +33,11 @@ size_t replay(const std::string& corpus, int (*target)(const uint8_t*, size_t)) 
         std::ifstream in(entry.path(), std::ios::binary);
         const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         BOOST_TEST_CHECKPOINT("replaying " << entry.path());
-        BOOST_TEST(target(reinterpret_cast<const uint8_t*>(data.data()), data.size()) == 0);
+        try {
+            target(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+        } catch (const std::exception& e) {
+            BOOST_ERROR(entry.path().string() << ": " << e.what());
+        }
         ++count;
     }
     return count;
@@ -43,5 +53,17 @@ BOOST_AUTO_TEST_CASE(cookie_corpus_replays) { BOOST_TEST(replay("cookie", fuzz_c
 BOOST_AUTO_TEST_CASE(state_cookie_corpus_replays) { BOOST_TEST(replay("state", fuzz_state_one) >= 2u); }
 BOOST_AUTO_TEST_CASE(url_corpus_replays) { BOOST_TEST(replay("url", fuzz_url_one) >= 3u); }
 BOOST_AUTO_TEST_CASE(discovery_corpus_replays) { BOOST_TEST(replay("discovery", fuzz_discovery_one) >= 3u); }
+
+// The replay can fail: an input that breaks an invariant is reported.
+BOOST_AUTO_TEST_CASE(a_broken_invariant_fails_the_replay_with_its_input) {
+    const std::string sealed_twice_differently = "not a cookie";  // any input: the check below is forced
+    bool thrown = false;
+    try {
+        FUZZ_CHECK(sealed_twice_differently.empty());
+    } catch (const std::logic_error& e) {
+        thrown = std::string(e.what()).find("fuzz invariant broken: sealed_twice_differently.empty()") == 0;
+    }
+    BOOST_TEST(thrown);
+}
 
 BOOST_AUTO_TEST_SUITE_END()
