@@ -4,6 +4,9 @@
 #   unit-sanitizers  the same, built with --enable-sanitizers (ASan + UBSan) in
 #                    out/build-sanitizers/; any sanitizer finding fails it
 #   integration      pytest test/integration, counted from its JUnit XML
+#   httpd-logs       one check over every httpd error_log the integration tests left
+# scripts/test_report.py reads the reports: a suite that ran nothing, or skipped
+# a case whose reason is not on its allow-list, fails; every skip is printed.
 # Prints one line per suite, then a last line exactly "N passed, N failed".
 # Exits 0 only if nothing failed and at least one test passed.
 # Reports go to out/test/.
@@ -54,7 +57,7 @@ fi
 # writes no report and counts as one failure.
 unit_suite() {
     local suite=$1 binary=$2 xml=$3 log="$OUT/$1.log" rc p f note
-    timeout 900 "$binary" --report_format=XML --report_level=short --report_sink="$xml" 2>&1 | tee "$log"
+    timeout 900 "$binary" --report_format=XML --report_level=detailed --report_sink="$xml" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     local finding=""  # leaks are reported at exit, after the XML report
     if [ "$rc" -ne 0 ] && grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"; then
@@ -64,24 +67,7 @@ unit_suite() {
         record "$suite" 0 1 "${finding:-exited with $rc and wrote no report}"
         return
     fi
-    read -r p f note < <("$PY" - "$xml" "$rc" <<'PYEOF'
-import sys, xml.etree.ElementTree as ET
-path, rc = sys.argv[1], int(sys.argv[2])
-try:
-    root = ET.parse(path).getroot()
-except ET.ParseError as e:
-    print(0, 1, "unreadable-report"); sys.exit()
-suites = [root] if root.tag == "TestSuite" else root.findall("TestSuite")
-p = sum(int(s.get("test_cases_passed", 0)) for s in suites)
-f = sum(int(s.get("test_cases_failed", 0)) + int(s.get("test_cases_aborted", 0))
-        + int(s.get("test_cases_timed_out", 0)) for s in suites)
-skipped = sum(int(s.get("test_cases_skipped", 0)) for s in suites)
-note = "skipped=%d" % skipped if skipped else "-"
-if rc != 0 and f == 0:
-    f, note = 1, "exit-code-%d" % rc
-print(p, f, note)
-PYEOF
-    )
+    read -r p f note < <("$PY" scripts/test_report.py boost "$suite" "$xml" "$rc")
     p="${p:-0}"; f="${f:-1}"; [ "${note:--}" != "-" ] || note=""
     note="${finding:-$note}"
     echo "$suite: exit code $rc; report: $xml"
@@ -137,37 +123,24 @@ fi
 echo "unit tests under sanitizers: $((SECONDS - SANITIZERS_START)) s (build and run)"
 
 # ---- integration tests (pytest)
+# The servers' roots go under a private TMPDIR and are kept, so that every
+# httpd error_log can be read afterwards: a child that died on a signal, or a
+# module line at crit/alert/emerg, fails the run even when every test passed.
 section "integration tests"
 JUNIT="$OUT/integration-junit.xml"
+SERVERS_TMP="$(mktemp -d /tmp/ssoauth-test-run.XXXXXX)"
+chmod 755 "$SERVERS_TMP"   # httpd's children (www-data) reach the CGI scripts under it
 set +e
-timeout 2700 "${PYTEST[@]}" test/integration -v -p no:cacheprovider --junitxml="$JUNIT"
+TMPDIR="$SERVERS_TMP" SSOAUTH_KEEP_TMP=1 \
+    timeout 2700 "${PYTEST[@]}" test/integration -v -rs -p no:cacheprovider --junitxml="$JUNIT"
 rc=$?
-if [ ! -s "$JUNIT" ]; then
-    record integration 0 1 "pytest exited with $rc and wrote no report"
-else
-    read -r p f note < <("$PY" - "$JUNIT" "$rc" <<'PYEOF'
-import sys, xml.etree.ElementTree as ET
-path, rc = sys.argv[1], int(sys.argv[2])
-try:
-    root = ET.parse(path).getroot()
-except ET.ParseError:
-    print(0, 1, "unreadable-report"); sys.exit()
-suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-tests = sum(int(s.get("tests", 0)) for s in suites)
-failures = sum(int(s.get("failures", 0)) for s in suites)
-errors = sum(int(s.get("errors", 0)) for s in suites)
-skipped = sum(int(s.get("skipped", 0)) for s in suites)
-f = failures + errors
-p = tests - failures - errors - skipped
-note = "skipped=%d" % skipped if skipped else "-"
-if rc not in (0, 5) and f == 0:   # 5: no tests collected
-    f, note = 1, "exit-code-%d" % rc
-print(p, f, note)
-PYEOF
-    )
-    p="${p:-0}"; f="${f:-1}"; [ "${note:--}" != "-" ] || note=""
-    record integration "$p" "$f" "$note"
-fi
+read -r p f note < <("$PY" scripts/test_report.py junit integration "$JUNIT" "$rc")
+record integration "${p:-0}" "${f:-1}" "$([ "${note:--}" = "-" ] || echo "$note")"
+
+section "httpd error logs"
+read -r p f note < <("$PY" scripts/test_report.py httpd-logs "$SERVERS_TMP")
+record httpd-logs "${p:-0}" "${f:-1}" "$([ "${note:--}" = "-" ] || echo "$note")"
+rm -rf "$SERVERS_TMP"
 
 # ---- summary
 section "summary"
