@@ -83,7 +83,7 @@ size_t cached_session_count() { return opened_sessions().size(); }
 
 namespace {
 SessionStatus open_sealed(std::string_view sealed, const std::string& name, const CookieSealer& sealer,
-                          const std::string& issuer, const std::string& client_id, int64_t now, SessionPtr* out) {
+                          std::string_view issuer, std::string_view client_id, int64_t now, SessionPtr* out) {
     SessionPtr session = opened_sessions().find(sealer.id(), name, sealed);
     if (!session) {
         auto plaintext = sealer.open(std::string(sealed), name);
@@ -101,16 +101,16 @@ SessionStatus open_sealed(std::string_view sealed, const std::string& name, cons
 }  // namespace
 
 SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
-                           const CookieSealer& sealer, const std::string& issuer,
-                           const std::string& client_id, int64_t now, SessionPtr* out) {
+                           const CookieSealer& sealer, std::string_view issuer,
+                           std::string_view client_id, int64_t now, SessionPtr* out) {
     auto sealed = read_session_cookie(request_cookies, settings);
     if (!sealed) return SessionStatus::Absent;
     return open_sealed(*sealed, session_cookie_name(settings), sealer, issuer, client_id, now, out);
 }
 
 SessionStatus open_session_from_header(std::string_view cookie_header, const CookieSettings& settings,
-                                       const CookieSealer& sealer, const std::string& issuer,
-                                       const std::string& client_id, int64_t now, SessionPtr* out) {
+                                       const CookieSealer& sealer, std::string_view issuer,
+                                       std::string_view client_id, int64_t now, SessionPtr* out) {
     const std::string name = session_cookie_name(settings);
     auto sealed = find_cookie(cookie_header, name);
     if (!sealed || sealed->empty()) return SessionStatus::Absent;
@@ -120,8 +120,8 @@ SessionStatus open_session_from_header(std::string_view cookie_header, const Coo
 }
 
 SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
-                           const CookieSealer& sealer, const std::string& issuer,
-                           const std::string& client_id, int64_t now, Session* out) {
+                           const CookieSealer& sealer, std::string_view issuer,
+                           std::string_view client_id, int64_t now, Session* out) {
     SessionPtr session;
     SessionStatus status = open_session(request_cookies, settings, sealer, issuer, client_id, now, &session);
     if (status == SessionStatus::Ok) *out = session->clone();

@@ -37,18 +37,18 @@ const char* session_status_name(SessionStatus);
 
 // Opens and checks the session in the request's cookies.
 SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
-                           const CookieSealer& sealer, const std::string& issuer,
-                           const std::string& client_id, int64_t now, SessionPtr* out);
+                           const CookieSealer& sealer, std::string_view issuer,
+                           std::string_view client_id, int64_t now, SessionPtr* out);
 // The same, as a private copy.
 SessionStatus open_session(const CookieMap& request_cookies, const CookieSettings& settings,
-                           const CookieSealer& sealer, const std::string& issuer,
-                           const std::string& client_id, int64_t now, Session* out);
+                           const CookieSealer& sealer, std::string_view issuer,
+                           std::string_view client_id, int64_t now, Session* out);
 
 // The same from a raw Cookie request header: only the session cookie is looked
 // at (the whole header is parsed only when the session is split into chunks).
 SessionStatus open_session_from_header(std::string_view cookie_header, const CookieSettings& settings,
-                                       const CookieSealer& sealer, const std::string& issuer,
-                                       const std::string& client_id, int64_t now, SessionPtr* out);
+                                       const CookieSealer& sealer, std::string_view issuer,
+                                       std::string_view client_id, int64_t now, SessionPtr* out);
 
 // Seals the session and returns its Set-Cookie values (empty when too large).
 // The sealed value enters the cache, so the next request that carries it is a hit.

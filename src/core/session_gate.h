@@ -81,8 +81,8 @@ public:
 struct SessionGate {
     const CookieSettings& cookies;
     const CookieSealer& sealer;
-    const std::string& issuer;
-    const std::string& client_id;
+    std::string_view issuer;
+    std::string_view client_id;
     SessionPolicy policy;
     SharedStore& store;
     RefreshSource& refresh;

@@ -22,9 +22,11 @@ namespace {
 constexpr size_t kMaxLogoutBody = 65536;  // a logout token is a few KB
 
 Endpoint endpoint_of(request_rec* r, const DirConfig* c) {
-    // On every protected request: no allocation until the path is under the base.
-    if (!r->uri) return Endpoint::None;
-    return ssoauth::endpoint_of(r->uri, c->endpoint_base ? c->endpoint_base : kDefaultEndpointBase);
+    // On every protected request: the URI is measured only when it starts with the base.
+    const char* base = c->endpoint_base ? c->endpoint_base : kDefaultEndpointBase;
+    const size_t base_length = strlen(base);
+    if (!r->uri || strncmp(r->uri, base, base_length) != 0) return Endpoint::None;
+    return ssoauth::endpoint_of(r->uri, std::string_view(base, base_length));
 }
 
 std::string return_to_param(request_rec* r) { return return_to_of(request_query(r)); }

@@ -54,13 +54,12 @@ int begin_sign_in(request_rec* r, const DirConfig* c, const std::string& return_
 
 SessionResult current_session(request_rec* r, const DirConfig* c, bool force_refresh) {
     const CookieSettings settings = cookie_settings(r, c);
-    const std::string issuer = c->provider, client_id = c->client_id;
     SessionPolicy policy;
     policy.inactivity_timeout = inactivity_timeout(c);
     policy.refresh_before = refresh_before(c);
     LocationRefresh refresh(r, c);
     const auto store = shared_store();
-    const SessionGate gate{settings, **c->sealer, issuer, client_id, policy, *store, refresh};
+    const SessionGate gate{settings, **c->sealer, c->provider, c->client_id, policy, *store, refresh};
     std::string joined;
     SessionResult result = gate.check(cookie_header(r, &joined), request_now(r), force_refresh);
     apply_session_result(r, result);
