@@ -8,6 +8,7 @@
 //   IDP_DATA_DIR          directory for idp.sqlite (default: a fresh temp dir, removed on exit)
 //   IDP_SIGNING_ALG       EdDSA (default) or RS256
 //   IDP_ACCESS_TOKEN_TTL  access token lifetime in seconds (default 3600)
+//   IDP_JWKS_MAX_AGE      if set: the JWKS answer carries Cache-Control: max-age=<seconds>
 //   IDP_CONFIG            optional JSON file: clients, resources, user
 //   IDP_REDIRECT_URIS     comma-separated redirect URIs of the default clients
 //   IDP_POST_LOGOUT_URIS  comma-separated post-logout URIs of the default clients
@@ -31,6 +32,7 @@ const DEFAULT_CONFIDENTIAL_SECRET = "confidential-test-secret-0123456789abcdef";
 const ALL_SCOPES = ["openid", "profile", "email", "offline_access"];
 const BASE_PATH = "/api/auth";
 const TOKEN_PATH = `${BASE_PATH}/oauth2/token`;
+const JWKS_PATH = `${BASE_PATH}/jwks`;
 
 function fail(message) {
   process.stderr.write(`idp: ${message}\n`);
@@ -60,6 +62,12 @@ let accessTokenTtl;
 if (process.env.IDP_ACCESS_TOKEN_TTL) {
   accessTokenTtl = Number(process.env.IDP_ACCESS_TOKEN_TTL);
   if (!Number.isInteger(accessTokenTtl) || accessTokenTtl <= 0) fail("IDP_ACCESS_TOKEN_TTL must be a positive number of seconds");
+}
+
+let jwksMaxAge;
+if (process.env.IDP_JWKS_MAX_AGE) {
+  jwksMaxAge = Number(process.env.IDP_JWKS_MAX_AGE);
+  if (!Number.isInteger(jwksMaxAge) || jwksMaxAge < 0) fail("IDP_JWKS_MAX_AGE must be a number of seconds");
 }
 
 let fileConfig = {};
@@ -218,10 +226,11 @@ await upsertUser(seedUser);
 
 // ---------------------------------------------------------------- test instrumentation
 
-const stats = { token_requests: {}, backchannel_logout_sent: 0 };
+const stats = { token_requests: {}, backchannel_logout_sent: 0, jwks_requests: 0 };
 function resetStats() {
   stats.token_requests = { authorization_code: 0, refresh_token: 0 };
   stats.backchannel_logout_sent = 0;
+  stats.jwks_requests = 0;
 }
 resetStats();
 
@@ -230,6 +239,7 @@ const originalFetch = globalThis.fetch;
 globalThis.fetch = (input, init) => {
   if (init?.method === "POST" && init.body instanceof URLSearchParams && init.body.has("logout_token")) {
     stats.backchannel_logout_sent += 1;
+    secrets.add(init.body.get("logout_token"));
   }
   return originalFetch(input, init);
 };
@@ -320,8 +330,8 @@ function send(res, status, contentType, body) {
 }
 
 // Every secret that crossed the token endpoint (codes, PKCE verifiers, client
-// secrets, issued and presented tokens), so tests can prove a relying party
-// never writes one to its logs: GET /__test/secrets.
+// secrets, issued and presented tokens) and every logout token posted, so tests
+// can prove a relying party never writes one to its logs: GET /__test/secrets.
 const secrets = new Set();
 const SECRET_PARAMS = ["code", "code_verifier", "refresh_token", "client_secret"];
 const SECRET_FIELDS = ["access_token", "refresh_token", "id_token"];
@@ -362,6 +372,7 @@ async function forwardToAuth(req, res, url, body) {
   for (const [name, value] of response.headers) if (name !== "set-cookie") outHeaders[name] = value;
   const cookies = response.headers.getSetCookie();
   if (cookies.length) outHeaders["set-cookie"] = cookies;
+  if (url.pathname === JWKS_PATH && jwksMaxAge !== undefined) outHeaders["cache-control"] = `max-age=${jwksMaxAge}`;
   res.writeHead(response.status, outHeaders);
   const answer = Buffer.from(await response.arrayBuffer());
   if (req.method === "POST" && url.pathname === TOKEN_PATH && response.ok) recordIssuedTokens(answer);
@@ -383,6 +394,7 @@ async function route(req, res) {
   }
   if (url.pathname === BASE_PATH || url.pathname.startsWith(`${BASE_PATH}/`)) {
     if (req.method === "POST" && url.pathname === TOKEN_PATH) countTokenRequest(req, body);
+    if (req.method === "GET" && url.pathname === JWKS_PATH) stats.jwks_requests += 1;
     return forwardToAuth(req, res, url, body);
   }
   return send(res, 404, "text/plain", "not found\n");

@@ -11,7 +11,8 @@ Fixtures:
   idp_factory    idp_factory(alg="RS256", ...) starts another IdP for one test
   httpd_ports    the ports reserved for test httpd servers (registered at idp)
   httpd_factory  httpd_factory(extra_conf, mpm="event", start=True, ...) -> Httpd
-                 on a port from httpd_ports (unless port= is given)
+                 on a port from httpd_ports (unless port= is given); when
+                 another process holds that port, the next free one of them
   browser        a fresh harness.Browser
 On failure, the logs of every server created during the test are attached
 to the report.
@@ -22,7 +23,7 @@ import pytest
 import harness
 from harness import Browser, Httpd, Idp
 
-HTTPD_PORT_POOL = 4
+HTTPD_PORT_POOL = 6
 
 
 def pytest_configure(config):
@@ -108,7 +109,8 @@ def httpd_factory(httpd_ports):
             free = [p for p in httpd_ports if p not in busy]
             if not free:
                 raise RuntimeError("all %d reserved httpd ports are in use" % len(httpd_ports))
-            port = free[0]
+            # Should another process hold free[0] at start, the next reserved port is tried.
+            port, kw["fallback_ports"] = free[0], free[1:]
         server = Httpd(extra_conf=extra_conf, mpm=mpm, port=port, **kw)
         made.append(server)
         return server.start() if start else server

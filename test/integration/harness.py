@@ -13,6 +13,7 @@ Environment knobs:
 import http.server
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -77,11 +78,45 @@ def _new_dir(prefix):
     return d
 
 
+# Ports free_port() handed out in this run: never handed out twice.
+_handed_out = set()
+_port_random = random.Random(os.urandom(16))   # independent of any seeding of `random`
+
+
+def _unassigned_range():
+    """Ports below the kernel's ephemeral range (ip_local_port_range), or
+    None when that leaves too few: the kernel never gives these to an
+    outgoing connection or to bind(0), so a port picked there stays free
+    until a server of ours binds it, unless some process asks for exactly
+    that number."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return (10000, low - 1) if low - 10000 >= 2000 else None
+
+
 def free_port():
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port on 127.0.0.1 that is free now, outside the ephemeral range
+    where possible, and not handed out before in this run.  It is released
+    again before a server binds it, so servers still retry on a bind failure
+    (Httpd.start, Idp.start)."""
+    span = _unassigned_range()
+    for _ in range(500):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", _port_random.randint(*span) if span else 0))
+            except OSError:
+                continue
+            port = s.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
+    raise RuntimeError("no free TCP port found on 127.0.0.1")
+
+
+class PortInUse(RuntimeError):
+    """A server could not bind its port (another process holds it)."""
 
 
 def port_open(port, host="127.0.0.1"):
@@ -133,6 +168,7 @@ class Idp:
         self.post_logout_uris = list(post_logout_uris or [])
         self.config = config
         self.access_token_ttl = access_token_ttl
+        self.own_port = not port   # chosen here: may be changed when it turns out busy
         self.port = port or free_port()
         self.extra_env = dict(env or {})
         self.name = name
@@ -142,7 +178,19 @@ class Idp:
         self.issuer = None
 
     # -- lifecycle --
-    def start(self, timeout=30):
+    def start(self, timeout=30, attempts=5):
+        """Start the IdP; when its port was chosen here and another process
+        took it meanwhile, start again on a new port."""
+        for attempt in range(attempts):
+            try:
+                return self._start_once(timeout)
+            except PortInUse:
+                if not self.own_port or attempt == attempts - 1:
+                    raise
+                self.port = free_port()
+        raise AssertionError("unreachable")
+
+    def _start_once(self, timeout):
         if not IDP_SERVER.exists():
             raise RuntimeError("test IdP not found: %s" % IDP_SERVER)
         if not (IDP_DIR / "node_modules").is_dir():
@@ -187,9 +235,10 @@ class Idp:
             time.sleep(0.1)
         rc = self.proc.poll()
         self.stop()
-        raise RuntimeError("IdP did not become ready (%s); log:\n%s" % (
-            "exited with %s" % rc if rc is not None else "timeout after %ss" % timeout,
-            tail(self.log_path)))
+        log = tail(self.log_path)
+        error = PortInUse if rc is not None and "EADDRINUSE" in log else RuntimeError
+        raise error("IdP did not become ready on port %d (%s); log:\n%s" % (
+            self.port, "exited with %s" % rc if rc is not None else "timeout after %ss" % timeout, log))
 
     def stop(self):
         _stop_process(self.proc)
@@ -287,11 +336,16 @@ class Httpd:
     DEBIAN_MODULES = ["authn_core", "authz_core", "authz_user", "mime", "alias", "dir",
                       "env", "headers", "proxy", "proxy_http", "setenvif"]
 
-    def __init__(self, extra_conf="", mpm="event", port=None, load_module=True, name="httpd"):
+    def __init__(self, extra_conf="", mpm="event", port=None, load_module=True, name="httpd",
+                 fallback_ports=None):
         if mpm not in ("event", "prefork", "worker"):
             raise ValueError("unknown mpm %r" % mpm)
         self.extra_conf = extra_conf
         self.mpm = mpm
+        # When the port turns out busy at start: the next of fallback_ports,
+        # or (for a port chosen here) a new free port.
+        self.fallback_ports = list(fallback_ports or [])
+        self.own_port = not port
         self.port = port or free_port()
         self.load_module = load_module
         self.name = name
@@ -422,7 +476,37 @@ Alias /logged-out "{r}/cgi-demo/logged-out.html"
         return env
 
     # -- lifecycle --
-    def start(self, timeout=20):
+    def start(self, timeout=20, attempts=5):
+        """Start httpd and wait until it listens.  When another process took
+        the port meanwhile, start again on the next fallback port (or a new
+        free one), unless the configuration names the port itself."""
+        for attempt in range(attempts):
+            try:
+                return self._start_once(timeout)
+            except PortInUse:
+                port = self._next_port()
+                if port is None or attempt == attempts - 1:
+                    raise
+                self.port = port
+        raise AssertionError("unreachable")
+
+    def _next_port(self):
+        if re.search(r"(?<!\d)%d(?!\d)" % self.port, self.extra_conf):
+            return None   # the test's own configuration depends on this port
+        if self.fallback_ports:
+            return self.fallback_ports.pop(0)
+        return free_port() if self.own_port else None
+
+    def _listening(self):
+        """Our httpd has bound its sockets: it wrote its pid file (which it
+        does only after binding), and the port answers."""
+        try:
+            pid = int((self.root / "run" / "httpd.pid").read_text().strip() or 0)
+        except (OSError, ValueError):
+            return False
+        return pid == self.proc.pid and port_open(self.port)
+
+    def _start_once(self, timeout):
         self.write_conf()
         out = open(self.stdout_log, "wb")
         try:
@@ -435,14 +519,17 @@ Alias /logged-out "{r}/cgi-demo/logged-out.html"
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 break
-            if port_open(self.port):
+            if self._listening():
                 return self
             time.sleep(0.05)
         rc = self.proc.poll()
         self.stop()
-        raise RuntimeError("httpd did not start (%s)\n--- stdout/stderr:\n%s\n--- error_log:\n%s" % (
-            "exited with %s" % rc if rc is not None else "timeout after %ss" % timeout,
-            tail(self.stdout_log), tail(self.error_log)))
+        out = tail(self.stdout_log)
+        error = PortInUse if rc is not None and re.search(
+            r"Address already in use|could not bind to address", out) else RuntimeError
+        raise error("httpd did not start on port %d (%s)\n--- stdout/stderr:\n%s\n--- error_log:\n%s" % (
+            self.port, "exited with %s" % rc if rc is not None else "timeout after %ss" % timeout,
+            out, tail(self.error_log)))
 
     def stop(self):
         # httpd's parent handles SIGTERM by stopping its children.

@@ -6,6 +6,7 @@ module's generic JSON answers.  (Servers and the browser live in harness.py.)
 
 import base64
 import collections
+import datetime
 import hashlib
 import json
 import re
@@ -39,6 +40,35 @@ def jwt_parts(token):
     """A compact JWT -> (header dict, payload dict, signature text)."""
     h, p, s = token.split(".")
     return json.loads(b64u_decode(h)), json.loads(b64u_decode(p)), s
+
+
+# ---------------------------------------------------------------- time
+
+def utc_epoch(iso):
+    """'2026-01-02T03:04:05.000Z' (UTC, as the module writes it) -> seconds
+    since the epoch; whatever the local time zone (TZ) is."""
+    stamp = datetime.datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ")
+    return stamp.replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
+def sleep_until(epoch):
+    """Wait until the wall clock reaches epoch (seconds, time.time())."""
+    while True:
+        left = epoch - time.time()
+        if left <= 0:
+            return
+        time.sleep(min(left, 0.5))
+
+
+def wait_for(predicate, timeout=10.0, interval=0.05):
+    """Poll predicate() until it returns something true (returned) or
+    timeout seconds pass (its last value is returned)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
 
 
 # ---------------------------------------------------------------- cookies
@@ -137,8 +167,8 @@ def assert_no_store(resp):
 
 def assert_401_json(resp, path=None, no_store=True, key_order=True):
     """The module's answer to an unauthenticated non-navigation request:
-    401, JSON, no Location, exactly the members error ("unauthenticated")
-    and login.  Optionally also:
+    401, `WWW-Authenticate: SSOAuth`, JSON, no Location, exactly the members
+    error ("unauthenticated") and login.  Optionally also:
       path       login is the login URL that returns to path;
       no_store   Cache-Control is no-store;
       key_order  the members come in the order error, login.
@@ -146,6 +176,8 @@ def assert_401_json(resp, path=None, no_store=True, key_order=True):
     assert resp.status_code == 401, (resp.status_code, resp.headers, resp.text[:500])
     assert resp.headers["Content-Type"].split(";")[0].strip() == "application/json", resp.headers
     assert "Location" not in resp.headers, resp.headers
+    # Session mode's own challenge (RFC 9110 requires one with a 401).
+    assert resp.headers.get("WWW-Authenticate") == "SSOAuth", resp.headers
     if no_store:
         assert_no_store(resp)
     body = ordered_json(resp.text)

@@ -16,6 +16,7 @@ SSOAUTH_ALLOW_SKIP_BROWSER=1 is set; scripts/install-deps.sh installs it.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -24,6 +25,7 @@ import pytest
 
 from harness import (CONFIDENTIAL_CLIENT_ID, CONFIDENTIAL_CLIENT_SECRET, DEMO_EMAIL,
                      DEMO_PASSWORD, PROTECT_DEMO, PUBLIC_CLIENT_ID, REPO, module_directives)
+from helpers import wait_for
 
 pytestmark = pytest.mark.needs_idp
 
@@ -112,6 +114,19 @@ def test_two_apps_sign_in_once_sign_out_everywhere(idp_factory, httpd_factory, h
         assert shot and os.path.getsize(shot) > 0, "no screenshot for step %s" % s["name"]
         assert os.path.dirname(shot) == str(SCREENSHOT_DIR), shot
 
-    # App 1 learnt of the sign-out through the provider's back-channel logout.
-    assert idp.stats().get("backchannel_logout_sent", 0) >= 1, idp.stats()
-    assert "back-channel logout:" in app1.error_log_text(), "no back-channel logout in App 1's log"
+    # App 1 learnt of the sign-out through the provider's back-channel logout:
+    # it accepted a logout token for the provider session (SSOAUTH00040, not
+    # one of the "back-channel logout refused" lines) and then ended its
+    # session for that user (SSOAUTH00027).  The provider posted one logout
+    # token to each application.
+    assert wait_for(lambda: idp.stats()["backchannel_logout_sent"] >= 2), idp.stats()
+    assert idp.stats()["backchannel_logout_sent"] == 2, idp.stats()
+    for app in (app1, app2):
+        log = app.error_log_text()
+        assert re.search(r"SSOAUTH00040: back-channel logout: provider session \S+ ended$", log, re.M), \
+            "%s accepted no logout token:\n%s" % (app.name, log[-3000:])
+        refused = re.findall(r"^.*SSOAUTH0003[6-9]: .*$", log, re.M)
+        assert not refused, refused
+    sub = re.search(r"SSOAUTH00031: signed in: sub=(\S+),", app1.error_log_text()).group(1)
+    assert re.search(r"SSOAUTH00027: session of %s ended by the provider" % re.escape(sub),
+                     app1.error_log_text()), "App 1 did not end its session after the back-channel logout"

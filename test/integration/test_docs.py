@@ -3,8 +3,9 @@
   * every directive the built module registers (as `apache2 -L` lists them)
     has a `### <Directive>` section in docs/directives.md, and every such
     section names a directive the module registers;
-  * each section states context, default and an example, and the context it
-    documents agrees with where httpd allows the directive;
+  * each section states context, default and an example; the example sets
+    that very directive and passes `apache2 -t`; the context it documents
+    agrees with where httpd allows the directive;
   * every conf/*.conf example passes `apache2 -t` inside a private httpd with
     the built module (placeholder secret and CA files are created for the
     paths the example names).
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import Httpd, REPO, MODULE_PATH, TEST_PASSPHRASE, apxs_cached, httpd_binary
+from harness import Httpd, REPO, MODULE_PATH, TEST_PASSPHRASE, apxs_cached, httpd_binary, module_directives
 
 DIRECTIVES_MD = REPO / "docs" / "directives.md"
 CONF_DIR = REPO / "conf"
@@ -95,12 +96,36 @@ def test_every_documented_directive_is_registered(registered):
                         "built module: %s" % unknown
 
 
+def section_example(body):
+    """The indented code block that follows '- Example:' in a section, or None."""
+    m = re.search(r"(?m)^- Example:[ \t]*\n((?:[ \t]*\n|(?: {4}|\t).*\n)+)", body)
+    return m.group(1) if m else None
+
+
 def test_each_directive_section_has_context_default_values_example(registered):
     for name, body in documented_sections().items():
         for field in ("- Context:", "- Default:", "- Values:", "- Example:"):
             assert field in body, "%s: its section lacks '%s'" % (name, field)
-        assert re.search(r"(?m)^\s+%s\b" % name, body) or "<Location" in body, \
-            "%s: its example does not use the directive" % name
+        example = section_example(body)
+        assert example and example.strip(), "%s: '- Example:' is not followed by a code block" % name
+        # The example sets this very directive (at server level or inside a
+        # section), not merely some other configuration.
+        assert re.search(r"(?m)^\s+%s(?:[ \t]|$)" % re.escape(name), example), \
+            "%s: its example does not use the directive:\n%s" % (name, example)
+
+
+def test_each_directive_example_passes_configtest(tmp_path):
+    """Each section's example, as written (after the server-level settings a
+    configuration needs anyway), is accepted by the built module."""
+    httpd = Httpd()
+    tmp_path.chmod(0o755)
+    base = module_directives("http://127.0.0.1:1/api/auth")
+    failed = []
+    for name, body in documented_sections().items():
+        rc, out = httpd.configtest(base + prepare_example(section_example(body) or "", tmp_path))
+        if rc != 0 or "Syntax OK" not in out or "SSOAUTH" in out:
+            failed.append((name, rc, out[-600:]))
+    assert not failed, failed
 
 
 def test_documented_context_matches_the_module(registered):

@@ -11,7 +11,10 @@
     redirect; SSOAuthUnauthAction 401 and pass;
   * bearer mode (AuthType SSOAuthBearer) with a real JWT access token from the
     test IdP, and the forgeries it must reject (expired, wrong audience,
-    tampered, alg none, HS256 signed with the public key, no token);
+    tampered, alg none, HS256 signed with the public key, an id_token, no
+    token or a non-Bearer header), each with its own reason in the answer and
+    the log; an expired token refused by its own cache entry (JWKS fetches
+    counted at the IdP);
   * two applications on one host (cookies ignore the port) do not accept each
     other's sessions, with the default and with distinct cookie names.
 
@@ -29,12 +32,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from helpers import wait_for_log
 from harness import (CONFIDENTIAL_CLIENT_ID, DEMO_EMAIL, DEMO_NAME, DEMO_PASSWORD, PROTECT_DEMO,
                      PUBLIC_CLIENT_ID, Browser, Echo, module_directives)
 from helpers import (XHR, assert_401_json, b64u, b64u_decode, jar_session, jwt_parts, log_mark,
-                     log_since, lower_headers, pkce, set_cookie_headers)
+                     log_since, lower_headers, pkce, set_cookie_headers, sleep_until, wait_for_log)
 
 # The forged values a client tries to smuggle to the backend.
 EVIL = "evil@x"
@@ -165,16 +169,61 @@ def bearer(token):
     return {"Authorization": "Bearer " + token}
 
 
-def assert_invalid_token(resp):
-    assert resp.status_code == 401, (resp.status_code, resp.headers, resp.text[:500])
+# The token_status names (src/core/token_status.cpp) a bearer refusal logs as
+# "SSOAUTH00026: bearer token rejected: <name>", with the sentence each one
+# sends as error_description.
+REASONS = {
+    "jwt_malformed": "The token is not a compact JWS of three base64url parts with JSON object header "
+                     "and payload.",
+    "jwt_header_crit_unsupported": "The token header lists critical extensions that are not supported.",
+    "jwt_alg_none": "The token is unsigned (alg none), which is never accepted.",
+    "jwt_alg_not_allowed": "The token's signing algorithm is not allowed.",
+    "jwks_unknown_kid": "No key in the provider's key set matches the token's key id.",
+    "jwks_key_alg_mismatch": "The key named by the token cannot be used with the token's algorithm.",
+    "jwt_bad_signature": "The token's signature does not verify.",
+    "jwt_audience_mismatch": "The token is not intended for this audience.",
+    "jwt_expired": "The token has expired.",
+    "jwt_typ_mismatch": "The token's type (typ) is not the expected kind of token.",
+}
+
+
+def assert_invalid_token(resp, reason):
+    """401 invalid_token whose error_description (header and body) is the
+    sentence for `reason`, a token_status name."""
+    description = REASONS[reason]
+    assert resp.status_code == 401, (reason, resp.status_code, resp.headers, resp.text[:500])
     assert "Location" not in resp.headers, resp.headers
-    www = resp.headers.get("WWW-Authenticate", "")
-    assert www.startswith('Bearer error="invalid_token", error_description="'), www
+    assert resp.headers.get("WWW-Authenticate") == \
+        'Bearer error="invalid_token", error_description="%s"' % description, (reason, resp.headers)
     assert resp.headers["Content-Type"].split(";")[0].strip() == "application/json", resp.headers
     body = resp.json()
-    assert body["error"] == "invalid_token", body
-    assert body.get("error_description"), body
+    assert body == {"error": "invalid_token", "error_description": description}, (reason, body)
     return body
+
+
+def assert_bearer_rejected(httpd, send, reason):
+    """send() makes one request that must be refused for `reason`: the
+    answer says so, and so does the log line of that request."""
+    mark = log_mark(httpd)
+    assert_invalid_token(send(), reason)
+    m = wait_for_log(httpd, r"SSOAUTH00026: bearer token rejected: (\S+)$", mark)
+    assert m and m.group(1) == reason, (reason, log_since(httpd, mark))
+
+
+def assert_bearer_required(resp, malformed):
+    """No usable token: a bare `Bearer` challenge, or (for an Authorization
+    header that is not `Bearer <token>`) invalid_request, as documented."""
+    assert resp.status_code == 401, (resp.status_code, resp.headers, resp.text[:300])
+    assert "Location" not in resp.headers, resp.headers
+    assert resp.headers["Content-Type"].split(";")[0].strip() == "application/json", resp.headers
+    if not malformed:
+        assert resp.headers["WWW-Authenticate"] == "Bearer", resp.headers
+        assert resp.json() == {"error": "unauthenticated"}, resp.text
+        return
+    description = "a Bearer token is required"
+    assert resp.headers["WWW-Authenticate"] == \
+        'Bearer error="invalid_request", error_description="%s"' % description, resp.headers
+    assert resp.json() == {"error": "invalid_request", "error_description": description}, resp.text
 
 
 def bearer_conf(idp, echo, audience=None, extra_locations=""):
@@ -316,8 +365,7 @@ def test_client_x_sso_headers_never_reach_backends(idp, httpd_factory, browser, 
     r = browser.get(httpd.url("/api/auth/login?returnTo=%2Fdemo%2F"), follow=False,
                     headers={"X-SSO-Claim-Sub": "attacker"})
     assert r.status_code == 302, r.status_code
-    time.sleep(0.2)
-    assert "SSOAUTH00051: removed client-supplied header X-SSO-Claim-Sub" in log_since(httpd, before)
+    assert wait_for_log(httpd, r"SSOAUTH00051: removed client-supplied header X-SSO-Claim-Sub$", before)
 
     # Signed in: the protected CGI and proxy see the real values only.
     resp, hops = browser.sign_in(httpd.url("/demo/"))
@@ -541,67 +589,97 @@ def test_bearer_real_token_accepted_and_claims_passed(idp, httpd_factory, echo, 
                         % re.escape(payload["sub"]))
 
 
+def flip_keeping_json(p64):
+    """p64 with one base64url character changed near its middle such that
+    it still decodes to a JSON object (printable ASCII): a tampering only
+    the signature can reveal."""
+    for i in list(range(len(p64) // 2, len(p64) - 4)) + list(range(4, len(p64) // 2)):
+        for c in "ABab01":
+            if c == p64[i]:
+                continue
+            flipped = p64[:i] + c + p64[i + 1:]
+            raw = b64u_decode(flipped)
+            if not all(0x20 <= b < 0x7f for b in raw):
+                continue
+            try:
+                if isinstance(json.loads(raw), dict):
+                    return flipped
+            except ValueError:
+                continue
+    raise AssertionError("no one-character change keeps the payload JSON: %s" % p64)
+
+
+def public_key_secrets(key):
+    """The byte strings a confused verifier might take as an HMAC secret:
+    the provider's public key in every common encoding."""
+    out = [("jwk-json", json.dumps(key).encode()),
+           ("jwk-json-compact", json.dumps(key, separators=(",", ":")).encode())]
+    if key["kty"] == "OKP":
+        out.append(("okp-x-raw", b64u_decode(key["x"])))
+        out.append(("okp-x-text", key["x"].encode()))
+        pub = ed25519.Ed25519PublicKey.from_public_bytes(b64u_decode(key["x"]))
+    else:
+        out.append(("rsa-n-raw", b64u_decode(key["n"])))
+        pub = rsa.RSAPublicNumbers(int.from_bytes(b64u_decode(key["e"]), "big"),
+                                   int.from_bytes(b64u_decode(key["n"]), "big")).public_key()
+    out.append(("pem", pub.public_bytes(serialization.Encoding.PEM,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo)))
+    out.append(("der", pub.public_bytes(serialization.Encoding.DER,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo)))
+    return out
+
+
 def forged_tokens(token, jwks):
-    """(label, token) pairs a bearer endpoint must reject, built from a real token."""
+    """(label, token, reason) triples a bearer endpoint must reject, built
+    from a real token; reason is the token_status name the module gives."""
     header, payload, sig = jwt_parts(token)
     h64, p64, _ = token.split(".")
     out = []
 
+    def hdr64(**changes):
+        h = dict(header, **changes)
+        return b64u(json.dumps({k: v for k, v in h.items() if v is not None}))
+
     # Tampered: one payload character changed (the sub), signature kept.
     sub = payload["sub"]
     evil = dict(payload, sub=("A" if sub[0] != "A" else "B") + sub[1:])
-    out.append(("tampered-sub", "%s.%s.%s" % (h64, b64u(json.dumps(evil, separators=(",", ":"))), sig)))
+    out.append(("tampered-sub", "%s.%s.%s" % (h64, b64u(json.dumps(evil, separators=(",", ":"))), sig),
+                "jwt_bad_signature"))
     # Tampered in the base64 text itself (one character of the payload).
-    i = len(p64) // 2
-    flipped = p64[:i] + ("A" if p64[i] != "A" else "B") + p64[i + 1:]
-    out.append(("tampered-b64", "%s.%s.%s" % (h64, flipped, sig)))
-    # Signature removed / truncated.
-    out.append(("no-signature", "%s.%s." % (h64, p64)))
-    out.append(("truncated-signature", "%s.%s.%s" % (h64, p64, sig[:-4])))
+    out.append(("tampered-b64", "%s.%s.%s" % (h64, flip_keeping_json(p64), sig), "jwt_bad_signature"))
+    # Signature removed / truncated (still canonical base64url).
+    out.append(("no-signature", "%s.%s." % (h64, p64), "jwt_bad_signature"))
+    out.append(("truncated-signature", "%s.%s.%s" % (h64, p64, b64u(b64u_decode(sig)[:-3])),
+                "jwt_bad_signature"))
 
-    # alg none, with and without typ/kid, empty signature.
-    for label, hdr in (("alg-none", {"alg": "none"}),
-                       ("alg-none-typ", {"alg": "none", "typ": "at+jwt", "kid": header.get("kid")}),
-                       ("alg-None", {"alg": "None", "typ": "at+jwt"})):
-        out.append((label, "%s.%s." % (b64u(json.dumps(hdr)), p64)))
+    # alg none in any letter case, with an empty signature.  Without typ the
+    # token is not even an access token, which is checked first.
+    out.append(("alg-none", "%s.%s." % (hdr64(alg="none"), p64), "jwt_alg_none"))
+    out.append(("alg-None-nokid", "%s.%s." % (hdr64(alg="None", kid=None), p64), "jwt_alg_none"))
+    out.append(("alg-none-notyp", "%s.%s." % (b64u(json.dumps({"alg": "none"})), p64), "jwt_typ_mismatch"))
 
-    # HS256 "signed" with the provider's public key material as the HMAC secret.
+    # HS256/HS512 "signed" with the provider's public key material as the HMAC secret.
     key = next(k for k in jwks["keys"] if k.get("kid") == header.get("kid"))
-    hmac_secrets = [("jwk-json", json.dumps(key).encode()),
-                    ("jwk-json-compact", json.dumps(key, separators=(",", ":")).encode()),
-                    ("jwks-json", json.dumps(jwks).encode())]
-    if key["kty"] == "OKP":
-        hmac_secrets.append(("okp-x-raw", b64u_decode(key["x"])))
-        hmac_secrets.append(("okp-x-text", key["x"].encode()))
-    if key["kty"] == "RSA":
-        hmac_secrets.append(("rsa-n-raw", b64u_decode(key["n"])))
-    try:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
-        if key["kty"] == "OKP":
-            pub = ed25519.Ed25519PublicKey.from_public_bytes(b64u_decode(key["x"]))
-        else:
-            pub = rsa.RSAPublicNumbers(int.from_bytes(b64u_decode(key["e"]), "big"),
-                                       int.from_bytes(b64u_decode(key["n"]), "big")).public_key()
-        pem = pub.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        der = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-        hmac_secrets += [("pem", pem), ("der", der)]
-    except ImportError:
-        pass
+    secrets_ = public_key_secrets(key) + [("jwks-json", json.dumps(jwks).encode())]
     for alg, digest in (("HS256", hashlib.sha256), ("HS512", hashlib.sha512)):
-        for label, secret in hmac_secrets:
-            for hdr in ({"alg": alg, "typ": "at+jwt", "kid": header["kid"]}, {"alg": alg}):
-                signing_input = "%s.%s" % (b64u(json.dumps(hdr)), p64)
+        for label, secret in secrets_:
+            for kid in (header["kid"], None):
+                signing_input = "%s.%s" % (hdr64(alg=alg, kid=kid), p64)
                 mac = hmac.new(secret, signing_input.encode(), digest).digest()
-                out.append(("%s-%s%s" % (alg, label, "" if "kid" in hdr else "-nokid"),
-                            signing_input + "." + b64u(mac)))
+                out.append(("%s-%s%s" % (alg, label, "" if kid else "-nokid"),
+                            signing_input + "." + b64u(mac), "jwt_alg_not_allowed"))
 
-    # The real signature, but the header switched to another algorithm.
-    other = dict(header, alg="RS256" if header["alg"] != "RS256" else "PS256")
-    out.append(("alg-switched", "%s.%s.%s" % (b64u(json.dumps(other)), p64, sig)))
+    # The real signature, but the header switched to another algorithm (the
+    # key named by kid cannot make it), or naming a key the provider lacks.
+    other = "RS256" if header["alg"] != "RS256" else "PS256"
+    out.append(("alg-switched", "%s.%s.%s" % (hdr64(alg=other), p64, sig), "jwks_key_alg_mismatch"))
+    out.append(("unknown-kid", "%s.%s.%s" % (hdr64(kid="no-such-key"), p64, sig), "jwks_unknown_kid"))
+    # A critical header extension nobody understands.
+    out.append(("crit", "%s.%s.%s" % (hdr64(crit=["x-unknown"]), p64, sig), "jwt_header_crit_unsupported"))
     # Garbage.
-    out.append(("not-a-jwt", "abc"))
-    out.append(("four-parts", token + ".x"))
+    out.append(("not-a-jwt", "abc", "jwt_malformed"))
+    out.append(("four-parts", token + ".x", "jwt_malformed"))
+    out.append(("payload-not-json", "%s.%s.%s" % (h64, b64u("not json"), sig), "jwt_malformed"))
     return out
 
 
@@ -620,18 +698,19 @@ def test_bearer_rejects_forged_tokens(idp, idp_factory, httpd_factory, httpd_por
     r = requests.get(httpd.url("/api/ok"), headers=bearer(token), timeout=10)
     assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
 
-    accepted = []
-    for label, forged in forged_tokens(token, jwks):
+    wrong = []
+    for label, forged, reason in forged_tokens(token, jwks):
         n = len(echo.seen)
+        mark = log_mark(httpd)
         r = requests.get(httpd.url("/api/forged"), headers=bearer(forged), timeout=10)
-        if r.status_code != 401:
-            accepted.append((label, r.status_code))
+        m = wait_for_log(httpd, r"SSOAUTH00026: bearer token rejected: (\S+)$", mark, timeout=2)
+        got = (r.status_code, m and m.group(1), r.headers.get("WWW-Authenticate"))
+        if got[:2] != (401, reason):
+            wrong.append((label, "expected", reason, "got", got))
             continue
-        assert_invalid_token(r)
+        assert_invalid_token(r, reason)
         assert len(echo.seen) == n, label
-    assert accepted == [], accepted
-    assert wait_for_log(httpd, r"SSOAUTH00026: bearer token rejected: jwt_alg_none")
-    assert wait_for_log(httpd, r"SSOAUTH00026: bearer token rejected: jwt_bad_signature")
+    assert wrong == [], "\n".join(map(repr, wrong))
 
 
 def test_bearer_no_token_and_wrong_audience(idp, httpd_factory, echo, bearer_token):
@@ -642,20 +721,21 @@ def test_bearer_no_token_and_wrong_audience(idp, httpd_factory, echo, bearer_tok
     # No token: a bare challenge, for an API client and for a navigation.
     for headers in ({}, XHR, Browser.NAV_HEADERS):
         r = requests.get(httpd.url("/api/x"), headers=headers, timeout=10, allow_redirects=False)
-        assert r.status_code == 401, (r.status_code, r.headers)
-        assert r.headers["WWW-Authenticate"] == "Bearer", r.headers
-        assert "Location" not in r.headers
-        assert r.headers["Content-Type"].split(";")[0].strip() == "application/json"
-    # A POST without a token, and a non-Bearer Authorization header.
+        assert_bearer_required(r, malformed=False)
     r = requests.post(httpd.url("/api/x"), data="a=b", timeout=10, allow_redirects=False)
-    assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Bearer"), r.headers
+    assert_bearer_required(r, malformed=False)
+    # An Authorization header that is not "Bearer <token>": invalid_request.
     r = requests.get(httpd.url("/api/x"), auth=("demo", "pw"), timeout=10, allow_redirects=False)
-    assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Bearer"), r.headers
-    assert "Location" not in r.headers
+    assert_bearer_required(r, malformed=True)
+    for value in ("Bearer", "Bearer ", "Bearer a b", "Token " + bearer_token, "bearer,%s" % bearer_token):
+        r = requests.get(httpd.url("/api/x"), headers={"Authorization": value}, timeout=10,
+                         allow_redirects=False)
+        assert_bearer_required(r, malformed=True)
     # A session cookie is no substitute for a token (not even a forged one).
     r = requests.get(httpd.url("/api/x"), headers=Browser.NAV_HEADERS, cookies={"ssoauth_session": "x" * 40},
                      timeout=10, allow_redirects=False)
-    assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer", r.headers
+    assert_bearer_required(r, malformed=False)
+    assert not echo.seen, echo.seen
 
     # A genuine token for another audience, after it was verified (and
     # cached) for this one: the cache is per audience.
@@ -663,11 +743,9 @@ def test_bearer_no_token_and_wrong_audience(idp, httpd_factory, echo, bearer_tok
     assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
     n = len(echo.seen)
     for headers in (bearer(bearer_token), dict(Browser.NAV_HEADERS, **bearer(bearer_token))):
-        r = requests.get(httpd.url("/api-other/x"), headers=headers, timeout=10, allow_redirects=False)
-        body = assert_invalid_token(r)
-        assert "audience" in body["error_description"], body
+        assert_bearer_rejected(httpd, lambda: requests.get(httpd.url("/api-other/x"), headers=headers, timeout=10,
+                                                           allow_redirects=False), "jwt_audience_mismatch")
     assert len(echo.seen) == n
-    assert wait_for_log(httpd, r"SSOAUTH00026: bearer token rejected: jwt_audience_mismatch")
     # ... while the right audience accepts it.
     r = requests.get(httpd.url("/api/x"), headers=bearer(bearer_token), timeout=10)
     assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
@@ -675,37 +753,78 @@ def test_bearer_no_token_and_wrong_audience(idp, httpd_factory, echo, bearer_tok
 
 def test_bearer_rejects_id_token_as_access_token(idp, httpd_factory, echo, bearer_tokens):
     """Token confusion: the provider's ID token (typ absent, aud = client id)
-    presented as a bearer token to an API whose audience is that client id."""
+    presented as a bearer token to an API whose audience is that client id:
+    refused because it is not an access token (typ), whatever else holds."""
     id_token = bearer_tokens["id_token"]
     header, payload, _ = jwt_parts(id_token)
     assert payload["aud"] == PUBLIC_CLIENT_ID and header.get("typ") != "at+jwt", (header, payload)
     httpd = httpd_factory(bearer_conf(idp, echo, audience=PUBLIC_CLIENT_ID))
     n = len(echo.seen)
-    assert_invalid_token(requests.get(httpd.url("/api/x"), headers=bearer(id_token), timeout=10))
+    assert_bearer_rejected(httpd, lambda: requests.get(httpd.url("/api/x"), headers=bearer(id_token), timeout=10),
+                           "jwt_typ_mismatch")
     assert len(echo.seen) == n
 
 
-def test_bearer_expired_token_rejected_even_after_caching(idp_factory, httpd_factory, httpd_ports, echo):
-    provider = idp_factory(access_token_ttl=2, name="idp (ttl 2s)")
-    redirect = "http://127.0.0.1:%d/api/auth/callback" % httpd_ports[0]
+# One child process (so one verified-token cache sees every request).
+ONE_PROCESS = """
+<IfModule mpm_event_module>
+    ServerLimit 1
+    StartServers 1
+    MaxRequestWorkers 16
+    MinSpareThreads 1
+    MaxSpareThreads 16
+</IfModule>
+"""
+# The provider marks its key set fresh for this long (the module's floor for max-age).
+JWKS_MAX_AGE = 10
+TOKEN_TTL = 20
+
+
+def test_bearer_expired_token_rejected_even_after_caching(idp_factory, httpd_factory, echo):
+    """A verified token is cached until its exp; past exp the cache entry
+    itself refuses it.  The hits are seen at the provider: its key set is
+    fresh for only JWKS_MAX_AGE seconds, so a token verified again after
+    that makes the module fetch the keys again, and a cache hit does not."""
+    provider = idp_factory(access_token_ttl=TOKEN_TTL, env={"IDP_JWKS_MAX_AGE": str(JWKS_MAX_AGE)},
+                           name="idp (ttl %ds, jwks max-age %ds)" % (TOKEN_TTL, JWKS_MAX_AGE))
+    httpd = httpd_factory(bearer_conf(provider, echo) + ONE_PROCESS)
+
+    def jwks_fetches():
+        return provider.stats()["jwks_requests"]
+
+    redirect = httpd.url("/api/auth/callback")
     token = fetch_access_token(provider, redirect, idp_resource(provider))["access_token"]
     _, payload, _ = jwt_parts(token)
-    assert payload["exp"] - payload["iat"] == 2, payload
-    httpd = httpd_factory(bearer_conf(provider, echo))
+    assert payload["exp"] - payload["iat"] == TOKEN_TTL, payload
+    fetched = jwks_fetches()
 
-    # Still valid: accepted (and cached) ...
+    # Valid: verified (the keys fetched once) and cached.
     r = requests.get(httpd.url("/api/early"), headers=bearer(token), timeout=10)
-    if time.time() < payload["exp"]:
-        assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
-    # ... expired (SSOAuthClockSkew 0): refused, although the cache knows it.
-    time.sleep(max(0.0, payload["exp"] - time.time()) + 1.1)
+    t_verified = time.time()
+    assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
+    assert jwks_fetches() == fetched + 1
+    fetched += 1
+
+    # Still valid, the keys stale by now: served from the cache (no refetch).
+    sleep_until(t_verified + JWKS_MAX_AGE + 1.5)
+    assert time.time() < payload["exp"] - 1, "the premise failed: the token expired before the cache hit"
+    r = requests.get(httpd.url("/api/again"), headers=bearer(token), timeout=10)
+    assert r.status_code == 200, (r.status_code, r.headers, r.text[:300])
+    assert jwks_fetches() == fetched, "the cached token was verified again"
+
+    # Expired (SSOAuthClockSkew 0): the cache entry refuses it, still without a fetch ...
+    sleep_until(payload["exp"] + 1)
     n = len(echo.seen)
-    for headers in (bearer(token), dict(Browser.NAV_HEADERS, **bearer(token))):
-        r = requests.get(httpd.url("/api/late"), headers=headers, timeout=10, allow_redirects=False)
-        body = assert_invalid_token(r)
-        assert "expired" in body["error_description"], body
+    assert_bearer_rejected(httpd, lambda: requests.get(httpd.url("/api/late"), headers=bearer(token), timeout=10),
+                           "jwt_expired")
+    assert jwks_fetches() == fetched, "the expired token was not refused by its cache entry"
+    # ... and drops out of the cache: the next try is verified afresh (which
+    # fetches the stale keys: the count above would have shown a miss).
+    assert_bearer_rejected(httpd, lambda: requests.get(
+        httpd.url("/api/late"), headers=dict(Browser.NAV_HEADERS, **bearer(token)), timeout=10,
+        allow_redirects=False), "jwt_expired")
+    assert jwks_fetches() == fetched + 1
     assert len(echo.seen) == n
-    assert wait_for_log(httpd, r"SSOAUTH00026: bearer token rejected: jwt_expired")
 
 
 # ================================================================ 6. two applications, one host

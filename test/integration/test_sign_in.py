@@ -19,7 +19,7 @@ import requests
 from helpers import wait_for_log
 from harness import (CONFIDENTIAL_CLIENT_SECRET, DEMO_EMAIL, DEMO_NAME, PROTECT_DEMO,
                      PUBLIC_CLIENT_ID, Browser)
-from helpers import XHR, session_cookies_set, set_cookie_headers, set_cookies
+from helpers import XHR, session_cookies_set, set_cookie_headers, set_cookies, sleep_until
 
 PASS_A = "passphrase-A-for-rotation-tests-0123456789-abcdef"
 PASS_B = "passphrase-B-for-rotation-tests-0123456789-abcdef"
@@ -422,6 +422,7 @@ def test_xhr_without_session_gets_401_json(idp, public_httpd, browser, how):
     else:
         r = browser.post(url, follow=False, data={"a": "b"})
     assert r.status_code == 401, (r.status_code, r.text[:500])
+    assert r.headers.get("WWW-Authenticate") == "SSOAuth", r.headers
     assert r.headers["Content-Type"].startswith("application/json")
     assert r.json() == {"error": "unauthenticated",
                         "login": "/api/auth/login?returnTo=" + quote(path, safe="")}
@@ -459,7 +460,9 @@ def test_at_most_seven_pending_state_cookies(idp, public_httpd, browser):
         states.append(assert_authorize_redirect(r, idp, public_httpd)["state"])
         assert len(jar_state_cookies(browser)) == min(i + 1, 7), jar_names(browser)
         if i == 0:
-            time.sleep(1.1)  # attempts are timed in seconds: make the first one strictly oldest
+            # Attempts are timed in whole seconds: the next ones start in a
+            # later second than the first (which ended by now), so it is strictly oldest.
+            sleep_until(int(time.time()) + 1)
     names = {c.name for c in jar_state_cookies(browser)}
     assert "ssoauth_state_" + states[-1][:16] in names
     assert "ssoauth_state_" + states[0][:16] not in names  # the oldest was evicted
