@@ -4,11 +4,14 @@ in, same-origin headers for the POST endpoints, the sign-in error page, the
 module's JSON answers, and the IdP's counters."""
 
 import re
-from urllib.parse import parse_qs, urlsplit
+import secrets
+from urllib.parse import parse_qs, urlencode, urlsplit
 
-from harness import PROTECT_DEMO, module_directives
-from helpers import (assert_no_store, ordered_json, session_cookies_set, set_cookie_headers,
-                     wait_for_log)
+import requests
+
+from harness import PROTECT_DEMO, PUBLIC_CLIENT_ID, Browser, module_directives
+from helpers import (assert_no_store, jwt_parts, log_since, ordered_json, pkce, session_cookies_set,
+                     set_cookie_headers, wait_for_log)
 
 
 def conf(issuer, client="public", extra=""):
@@ -93,3 +96,48 @@ def authorize_query(resp, issuer):
     loc = resp.headers["Location"]
     assert loc.startswith(issuer + "/oauth2/authorize?"), loc
     return {k: v[0] for k, v in parse_qs(urlsplit(loc).query).items()}
+
+
+# ---------------------------------------------------------------- bearer tokens
+
+def resource_of(idp):
+    """The test IdP's resource: asking for it gives a JWT access token."""
+    return idp.url("/api/resource")
+
+
+def access_token(idp, redirect_uri, client_id=PUBLIC_CLIENT_ID, scope="openid profile email"):
+    """A fresh JWT access token (typ at+jwt, aud containing resource_of(idp))
+    from the authorization-code flow with PKCE, straight against the IdP."""
+    meta = idp.discovery()
+    verifier, challenge = pkce()
+    resource = resource_of(idp)
+    query = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
+             "scope": scope, "state": secrets.token_urlsafe(12), "nonce": secrets.token_urlsafe(12),
+             "code_challenge": challenge, "code_challenge_method": "S256", "resource": resource}
+    b = Browser()
+    try:
+        url, _ = b.idp_login(meta["authorization_endpoint"] + "?" + urlencode(query))
+    finally:
+        b.session.close()
+    code = parse_qs(urlsplit(url).query)["code"][0]
+    t = requests.post(meta["token_endpoint"], timeout=15, data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
+        "client_id": client_id, "code_verifier": verifier, "resource": resource})
+    assert t.status_code == 200, t.text
+    token = t.json()["access_token"]
+    assert jwt_parts(token)[0]["typ"] == "at+jwt", token
+    return token
+
+
+def bearer(token):
+    return {"Authorization": "Bearer " + token}
+
+
+def assert_bearer_refused(resp, reason, httpd, mark):
+    """401 invalid_token for a bearer request, logged as SSOAUTH00026 with `reason`."""
+    assert resp.status_code == 401, (resp.status_code, resp.headers, resp.text[:500])
+    www = resp.headers.get("WWW-Authenticate", "")
+    assert www.startswith('Bearer error="invalid_token", error_description="'), www
+    assert resp.json()["error"] == "invalid_token", resp.text
+    assert wait_for_log(httpd, r"SSOAUTH00026: bearer token rejected: %s$" % re.escape(reason), mark), \
+        log_since(httpd, mark)[-2000:]
