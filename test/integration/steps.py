@@ -82,8 +82,8 @@ def assert_error_page(resp, httpd, status, code, tag="00030"):
     assert resp.headers.get("Referrer-Policy") == "no-referrer"
     assert not session_cookies_set(resp), set_cookie_headers(resp)
     request_id = m.group(1)
-    pattern = (r"SSOAUTH%s: sign-in failed \[%s\]: %s: (.*)$" if tag == "00030"
-               else r"SSOAUTH%s: cannot start sign-in \[%s\]: (.*)$")
+    pattern = (r"SSOAUTH%s: sign-in failed \[%s\]: %s: (.*)\n" if tag == "00030"
+               else r"SSOAUTH%s: cannot start sign-in \[%s\]: (.*)\n")
     args = (tag, re.escape(request_id), re.escape(code)) if tag == "00030" else (tag, re.escape(request_id))
     line = wait_for_log(httpd, pattern % args)
     assert line, "no SSOAUTH%s line for [%s] in error_log:\n%s" % (tag, request_id, httpd.error_log_text()[-3000:])

@@ -104,7 +104,7 @@ def test_chunked_sessions_sign_in_refresh_and_sign_out(large_idp, httpd_factory)
         r = callback_response(browser, httpd)
         assert r.status_code == 302, (n, r.status_code, r.text[:500], httpd.error_log_text()[-2000:])
         assert_chunked(session_cookies(r), n)
-        assert wait_for_log(httpd, r"SSOAUTH00013: callback \[\w+\]: session sealed into %d Set-Cookie header\(s\)$"
+        assert wait_for_log(httpd, r"SSOAUTH00013: callback \[[\w-]+\]: session sealed into %d Set-Cookie header\(s\)$"
                             % (n + 1))
         sub = demo_user(browser, httpd)["remote_user"]
         assert sub
