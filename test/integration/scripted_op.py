@@ -38,7 +38,7 @@ SUBJECT = "scripted-user-1"
 
 
 class ScriptedProvider:
-    def __init__(self, end_session=True, revocation=True):
+    def __init__(self, end_session=True, revocation=True, public_origin=None):
         self.key = ed25519.Ed25519PrivateKey.generate()
         self.kid = "scripted-" + secrets.token_hex(4)
         self.scenario = "ok"
@@ -46,7 +46,9 @@ class ScriptedProvider:
         self.lines = []
         self.lock = threading.Lock()
         self.server = _Server(("127.0.0.1", 0), _handler(self))
-        self.issuer = "http://127.0.0.1:%d/op" % self.server.server_address[1]
+        self.port = self.server.server_address[1]
+        # Behind a front (fronts.Front), the issuer names the front's origin.
+        self.issuer = (public_origin or "http://127.0.0.1:%d" % self.port) + "/op"
         self.discovery = {
             "issuer": self.issuer,
             "authorization_endpoint": self.issuer + "/authorize",
@@ -79,6 +81,15 @@ class ScriptedProvider:
 
     def sign(self, claims):
         header = {"alg": "EdDSA", "kid": self.kid, "typ": "JWT"}
+        signing_input = "%s.%s" % (b64u(json.dumps(header)), b64u(json.dumps(claims)))
+        return signing_input + "." + b64u(self.key.sign(signing_input.encode()))
+
+    def access_token(self, audience, sub=SUBJECT, lifetime=600):
+        """A JWT access token (RFC 9068, typ at+jwt) for `audience`."""
+        now = int(time.time())
+        header = {"alg": "EdDSA", "kid": self.kid, "typ": "at+jwt"}
+        claims = {"iss": self.issuer, "aud": audience, "sub": sub, "iat": now, "exp": now + lifetime,
+                  "jti": secrets.token_hex(8)}
         signing_input = "%s.%s" % (b64u(json.dumps(header)), b64u(json.dumps(claims)))
         return signing_input + "." + b64u(self.key.sign(signing_input.encode()))
 

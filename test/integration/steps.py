@@ -13,6 +13,19 @@ from harness import PROTECT_DEMO, PUBLIC_CLIENT_ID, Browser, module_directives
 from helpers import (assert_no_store, jwt_parts, log_since, ordered_json, pkce, session_cookies_set,
                      set_cookie_headers, wait_for_log)
 
+# httpd with one child process (mpm_event), for tests whose counts are per
+# process (the provider's metadata and keys are cached per process).
+ONE_PROCESS = """
+<IfModule mpm_event_module>
+    ServerLimit 1
+    StartServers 1
+    MinSpareThreads 1
+    MaxSpareThreads 16
+    ThreadsPerChild 16
+    MaxRequestWorkers 16
+</IfModule>
+"""
+
 
 def conf(issuer, client="public", extra=""):
     """Server-level directives for `issuer` plus the protected CGI demo."""

@@ -17,24 +17,11 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from harness import Browser
 from helpers import b64u, jar_session, jwt_parts, log_mark, log_since, session_cookies_set
-from steps import (access_token, assert_bearer_refused, assert_json, bearer, conf, grants, idp_requests,
-                   resource_of, same_origin, sign_in)
+from steps import (ONE_PROCESS, access_token, assert_bearer_refused, assert_json, bearer, conf, grants,
+                   idp_requests, resource_of, same_origin, sign_in)
 
 JWKS = "GET /api/auth/jwks"
 FLOOD = 40
-
-# One process, so that "across the process" is the whole server.
-ONE_PROCESS = """
-<IfModule mpm_event_module>
-    ServerLimit 1
-    StartServers 1
-    MinSpareThreads 1
-    MaxSpareThreads 16
-    ThreadsPerChild 16
-    MaxRequestWorkers 16
-</IfModule>
-"""
-
 
 def unknown_kid_token(issuer, audience, key):
     """A token that looks like the provider's (typ at+jwt, right iss and aud,
