@@ -156,8 +156,8 @@ def test_provider_slower_than_http_timeout(tls_idp, httpd_factory, browser, ca):
     httpd = httpd_factory(directives, name="httpd (timeout 1 s)")
     sign_in(browser, httpd.url("/demo/"))
 
-    # The token endpoint answers after 2.5 s: the callback fails after ~1 s.
-    front.delay = 2.5
+    # The token endpoint answers after 4 s: the callback fails after ~1 s.
+    front.delay = 4
     before = front.count(TOKEN)
     r = browser.get(httpd.url("/api/auth/login?returnTo=%2Fdemo%2F"), follow=False)
     r = browser.get(r.headers["Location"], follow=False)  # the provider's session: straight back
@@ -167,11 +167,11 @@ def test_provider_slower_than_http_timeout(tls_idp, httpd_factory, browser, ca):
     elapsed = time.monotonic() - t
     _, line = assert_error_page(r, httpd, 503, "provider_unreachable")
     assert re.search(r"^token endpoint: .*" + timeout_reason, line.group(1)), line.group(0)
-    assert 0.9 <= elapsed < 2.3, elapsed
+    assert 0.9 <= elapsed < 3.5, elapsed
     assert front.count(TOKEN) == before + 1  # tried once, not retried
     httpd.stop()
 
-    # Discovery answers after 2.5 s: a sign-in cannot start (a fresh server,
+    # Discovery answers after 4 s: a sign-in cannot start (a fresh server,
     # so no metadata is cached).
     front.delay_match = DISCOVERY
     httpd = httpd_factory(directives, name="httpd (timeout 1 s, slow discovery)")
@@ -180,4 +180,4 @@ def test_provider_slower_than_http_timeout(tls_idp, httpd_factory, browser, ca):
     elapsed = time.monotonic() - t
     _, line = assert_error_page(r, httpd, 503, "provider_unreachable", tag="00010")
     assert re.search(timeout_reason, line.group(1)), line.group(0)
-    assert 0.9 <= elapsed < 2.3, elapsed
+    assert 0.9 <= elapsed < 3.5, elapsed
