@@ -3,6 +3,7 @@ cookies, session limits, error URL, claims, sign-out options, MPMs): signing
 in, same-origin headers for the POST endpoints, the sign-in error page, the
 module's JSON answers, and the IdP's counters."""
 
+import contextlib
 import re
 import secrets
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -39,6 +40,16 @@ def same_origin(origin, **more):
          "Sec-Fetch-Dest": "empty", "Accept": "application/json"}
     h.update(more)
     return h
+
+
+@contextlib.contextmanager
+def fresh_browser():
+    """A new harness.Browser, closed afterwards."""
+    browser = Browser()
+    try:
+        yield browser
+    finally:
+        browser.session.close()
 
 
 def sign_in(browser, url):

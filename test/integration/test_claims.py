@@ -17,7 +17,7 @@ import time
 import pytest
 import requests
 
-from harness import Browser, Echo, module_directives
+from harness import Echo, module_directives
 from helpers import lower_headers, wait_for_log
 from steps import sign_in
 

@@ -15,7 +15,7 @@ import pytest
 
 from fronts import Front, TestCA
 from harness import Browser
-from helpers import parse_set_cookie, set_cookie_headers, set_cookies
+from helpers import set_cookie_headers, set_cookies
 from steps import assert_error_page, assert_json, authorize_query, conf, demo_user, same_origin, trust
 
 

@@ -19,10 +19,9 @@ import secrets
 import pytest
 import requests
 
-from harness import Browser
 from helpers import (log_mark, log_since, session_cookies_deleted, session_cookies_set, set_cookie_headers,
                      wait_for_log)
-from steps import assert_error_page, assert_json, conf, demo_user, grants, same_origin
+from steps import assert_error_page, assert_json, conf, demo_user, fresh_browser, grants, same_origin
 
 CHUNK = 4000
 LARGE_SESSIONS = """
@@ -75,6 +74,36 @@ def large_idp(idp_factory):
     set_claims(provider)
 
 
+def chunks_in_use(browser, httpd, idp, n):
+    """A session in n chunks signs in, opens on a protected page, refreshes
+    into n new chunks, and signs out deleting every one of them."""
+    r = callback_response(browser, httpd)
+    assert r.status_code == 302, (n, r.status_code, r.text[:500], httpd.error_log_text()[-2000:])
+    assert_chunked(session_cookies(r), n)
+    assert wait_for_log(httpd, r"SSOAUTH00013: callback \[[\w-]+\]: session sealed into %d Set-Cookie header\(s\)$"
+                        % (n + 1))
+    sub = demo_user(browser, httpd)["remote_user"]
+    assert sub
+
+    before = grants(idp)
+    r = browser.post(httpd.url("/api/auth/refresh"), follow=False, headers=same_origin(httpd.origin))
+    assert assert_json(r, 200)["success"] is True, r.text
+    assert grants(idp) == before + 1
+    assert_chunked(session_cookies(r), n)
+    assert demo_user(browser, httpd)["remote_user"] == sub  # the rewritten chunks open
+
+    mark = log_mark(httpd)
+    r = browser.post(httpd.url("/api/auth/signout"), follow=False, headers=same_origin(httpd.origin))
+    assert_json(r, 200)
+    assert session_cookies_deleted(r) == all_chunk_names(n), set_cookie_headers(r)
+    assert wait_for_log(httpd, r"SSOAUTH00035: signed out: sub=%s$" % re.escape(sub), mark)
+    assert "SSOAUTH00034" not in log_since(httpd, mark)
+
+
+def all_chunk_names(n):
+    return sorted(["ssoauth_session"] + ["ssoauth_session_%d" % i for i in range(n)])
+
+
 def test_chunked_sessions_sign_in_refresh_and_sign_out(large_idp, httpd_factory):
     """2, 3 and 8 chunks (the maximum) work end to end: the callback writes
     exactly that many chunks, protected pages open them, a refresh rewrites
@@ -85,12 +114,11 @@ def test_chunked_sessions_sign_in_refresh_and_sign_out(large_idp, httpd_factory)
     httpd = httpd_factory(conf(idp.issuer, extra=LARGE_SESSIONS))
 
     # A session without the big claim: one cookie, the baseline size.
-    base = Browser()
-    r = callback_response(base, httpd)
-    assert r.status_code == 302, (r.status_code, r.text[:500])
-    assert_chunked(session_cookies(r), 1)
-    baseline = sealed_length(session_cookies(r))
-    base.session.close()
+    with fresh_browser() as base:
+        r = callback_response(base, httpd)
+        assert r.status_code == 302, (r.status_code, r.text[:500])
+        assert_chunked(session_cookies(r), 1)
+        baseline = sealed_length(session_cookies(r))
 
     def blob_for(chunks):
         # Aim at the middle of the wanted chunk count (about one cookie
@@ -100,52 +128,27 @@ def test_chunked_sessions_sign_in_refresh_and_sign_out(large_idp, httpd_factory)
 
     for n in (2, 3, 8):
         set_claims(idp, userinfo={"blob": blob_for(n)})
-        browser = Browser()
-        r = callback_response(browser, httpd)
-        assert r.status_code == 302, (n, r.status_code, r.text[:500], httpd.error_log_text()[-2000:])
-        assert_chunked(session_cookies(r), n)
-        assert wait_for_log(httpd, r"SSOAUTH00013: callback \[[\w-]+\]: session sealed into %d Set-Cookie header\(s\)$"
-                            % (n + 1))
-        sub = demo_user(browser, httpd)["remote_user"]
-        assert sub
-
-        before = grants(idp)
-        r = browser.post(httpd.url("/api/auth/refresh"), follow=False, headers=same_origin(httpd.origin))
-        assert assert_json(r, 200)["success"] is True, r.text
-        assert grants(idp) == before + 1
-        assert_chunked(session_cookies(r), n)
-        assert demo_user(browser, httpd)["remote_user"] == sub  # the rewritten chunks open
-
-        mark = log_mark(httpd)
-        r = browser.post(httpd.url("/api/auth/signout"), follow=False, headers=same_origin(httpd.origin))
-        assert_json(r, 200)
-        assert session_cookies_deleted(r) == sorted(["ssoauth_session"] + ["ssoauth_session_%d" % i
-                                                                           for i in range(n)]), set_cookie_headers(r)
-        assert wait_for_log(httpd, r"SSOAUTH00035: signed out: sub=%s$" % re.escape(sub), mark)
-        assert "SSOAUTH00034" not in log_since(httpd, mark)
-        browser.session.close()
+        with fresh_browser() as browser:
+            chunks_in_use(browser, httpd, idp, n)
 
     # One chunk too many at sign-in: callback_failed, no cookie at all.
     set_claims(idp, userinfo={"blob": blob_for(9)})
-    browser = Browser()
-    r = callback_response(browser, httpd)
-    _, line = assert_error_page(r, httpd, 502, "callback_failed")
-    assert line.group(1) == "the session is too large for its cookies", line.group(0)
-    assert not [c for c in browser.cookies if c.name.startswith("ssoauth_session")]
-    browser.session.close()
+    with fresh_browser() as browser:
+        r = callback_response(browser, httpd)
+        _, line = assert_error_page(r, httpd, 502, "callback_failed")
+        assert line.group(1) == "the session is too large for its cookies", line.group(0)
+        assert not [c for c in browser.cookies if c.name.startswith("ssoauth_session")]
 
     # A full session whose refresh brings a bigger id_token: session_too_large.
     set_claims(idp, userinfo={"blob": blob_for(8)})
-    browser = Browser()
-    r = callback_response(browser, httpd)
-    assert_chunked(session_cookies(r), 8)
-    set_claims(idp, userinfo={"blob": ""}, id_token={"grow": secrets.token_urlsafe(3000)})
-    mark = log_mark(httpd)
-    before = grants(idp)
-    r = browser.post(httpd.url("/api/auth/refresh"), follow=False, headers=same_origin(httpd.origin))
-    assert assert_json(r, 401) == {"error": "session_too_large"}, r.text
-    assert grants(idp) == before + 1
-    assert session_cookies_deleted(r) == sorted(["ssoauth_session"] + ["ssoauth_session_%d" % i
-                                                                       for i in range(8)]), set_cookie_headers(r)
-    assert wait_for_log(httpd, r"SSOAUTH00021: session not accepted: session_too_large$", mark)
-    browser.session.close()
+    with fresh_browser() as browser:
+        r = callback_response(browser, httpd)
+        assert_chunked(session_cookies(r), 8)
+        set_claims(idp, userinfo={"blob": ""}, id_token={"grow": secrets.token_urlsafe(3000)})
+        mark = log_mark(httpd)
+        before = grants(idp)
+        r = browser.post(httpd.url("/api/auth/refresh"), follow=False, headers=same_origin(httpd.origin))
+        assert assert_json(r, 401) == {"error": "session_too_large"}, r.text
+        assert grants(idp) == before + 1
+        assert session_cookies_deleted(r) == all_chunk_names(8), set_cookie_headers(r)
+        assert wait_for_log(httpd, r"SSOAUTH00021: session not accepted: session_too_large$", mark)

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 
-from harness import Browser, free_port, module_directives
+from harness import free_port, module_directives
 from helpers import (assert_no_store, log_mark, log_since, session_cookies_set, set_cookie_headers,
                      set_cookies, wait_for_log)
 from scripted_op import ScriptedProvider
