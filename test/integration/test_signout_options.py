@@ -94,11 +94,15 @@ def test_revoke_on_signout(idp, httpd_factory, revoke):
     for name, value in copy.items():
         browser.cookies.set(name, value, domain="127.0.0.1", path="/")
     before = grants(idp)
+    mark = log_mark(sibling)
     r = browser.post(sibling.url("/api/auth/refresh"), follow=False, headers=same_origin(sibling.origin))
     assert grants(idp) == before + 1
     if revoke == "Off":
         assert assert_json(r, 200)["success"] is True, r.text
+        assert wait_for_log(sibling, r"SSOAUTH00029: session of %s refreshed$" % re.escape(sub), mark)
     else:
         assert assert_json(r, 401) == {"error": "refresh_refused"}, r.text
         assert session_cookies_deleted(r) == sorted(copy)
+        assert wait_for_log(sibling, r"SSOAUTH00028: refresh for %s failed: refresh_refused: token endpoint "
+                            r"answered 400" % re.escape(sub), mark), log_since(sibling, mark)
     browser.session.close()
