@@ -69,8 +69,9 @@ SessionResult SessionGate::check(std::string_view cookie_header, int64_t now, bo
     std::optional<Session> changed;
     const int64_t idle = policy.inactivity_timeout;
     if (idle > 0) {
-        if (current->last_seen && now - current->last_seen > idle)
-            return end(SessionVerdict::Inactive, "inactive", cookie_header);
+        // A session not seen since sign-in (the callback seals no last_seen) has been idle since then.
+        const int64_t seen = current->last_seen ? current->last_seen : current->created_at;
+        if (seen && now - seen > idle) return end(SessionVerdict::Inactive, "inactive", cookie_header);
         if (now - current->last_seen >= inactivity_touch_interval(idle)) {
             changed = current->clone();
             changed->last_seen = now;

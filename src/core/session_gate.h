@@ -2,9 +2,9 @@
 // request, the session endpoint and the refresh endpoint make. The gate opens
 // the session, then applies, in this order:
 //   1. revocation (back-channel logout or a sign-out, from the shared store),
-//   2. the inactivity timeout (last_seen, rewritten at most every
-//      inactivity_touch_interval() seconds so a busy user does not get a new
-//      cookie on every request),
+//   2. the inactivity timeout (last_seen, or the sign-in time for a session not
+//      seen since; rewritten at most every inactivity_touch_interval() seconds
+//      so a busy user does not get a new cookie on every request),
 //   3. a transparent refresh when the access token has expired or is about to
 //      (or always, for the refresh endpoint), once per refresh token across
 //      every process (SingleFlightRefresh).

@@ -13,6 +13,7 @@
 //   IDP_REDIRECT_URIS     comma-separated redirect URIs of the default clients
 //   IDP_POST_LOGOUT_URIS  comma-separated post-logout URIs of the default clients
 //   IDP_SECRET            Better Auth secret (default: TEST_FIXTURE_SECRET below)
+//   IDP_PUBLIC_ORIGIN     the origin clients use, when a front (a TLS proxy) stands before it
 
 import { createHash } from "node:crypto";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -24,7 +25,7 @@ import { oauthProvider } from "@better-auth/oauth-provider";
 import Database from "better-sqlite3";
 import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
-import { jwt } from "better-auth/plugins";
+import { createJwk, jwt } from "better-auth/plugins";
 
 // A test fixture, never a production secret.
 const TEST_FIXTURE_SECRET = "ssoauth-test-idp-fixture-secret-not-for-production-0123456789";
@@ -48,7 +49,10 @@ function csv(value, fallback) {
 
 const port = Number(process.env.IDP_PORT);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) fail("IDP_PORT must be a TCP port number");
-const origin = `http://127.0.0.1:${port}`;
+// Behind a front (for example a TLS-terminating proxy for https tests), the
+// issuer and every URL the provider publishes name the front's origin.
+const origin = process.env.IDP_PUBLIC_ORIGIN || `http://127.0.0.1:${port}`;
+if (!/^https?:\/\/[^/?#]+$/.test(origin)) fail("IDP_PUBLIC_ORIGIN must be an origin such as https://127.0.0.1:9443");
 const issuer = `${origin}${BASE_PATH}`;
 
 const signingAlg = process.env.IDP_SIGNING_ALG || "EdDSA";
@@ -137,7 +141,18 @@ process.on("SIGINT", () => shutdown("SIGINT"));
 
 // ---------------------------------------------------------------- Better Auth
 
+// Extra claims a test gives every user (POST /__test/claims): merged into the
+// userinfo answer and into id_tokens, so tests can drive the session's size
+// and claim shapes (nested objects, arrays, numbers).
+let extraClaims = { userinfo: {}, id_token: {} };
+
 const unlimited = { token: false, authorize: false, introspect: false, revoke: false, register: false, userinfo: false };
+
+const jwtOptions = {
+  jwks: { keyPairConfig: keyPairConfigs[signingAlg] },
+  jwt: { issuer },
+  disableSettingJwtHeader: true,
+};
 
 const authOptions = {
   appName: "mod_ssoauth test IdP",
@@ -156,11 +171,7 @@ const authOptions = {
     log: (level, message, ...args) => console.error(`idp: [${level}] ${message}`, ...args),
   },
   plugins: [
-    jwt({
-      jwks: { keyPairConfig: keyPairConfigs[signingAlg] },
-      jwt: { issuer },
-      disableSettingJwtHeader: true,
-    }),
+    jwt(jwtOptions),
     oauthProvider({
       loginPage: `${origin}/login`,
       consentPage: `${origin}/consent`,
@@ -169,6 +180,8 @@ const authOptions = {
       enforcePerClientResources: false,
       ...(accessTokenTtl ? { accessTokenExpiresIn: accessTokenTtl } : {}),
       rateLimit: unlimited,
+      customUserInfoClaims: () => extraClaims.userinfo,
+      customIdTokenClaims: () => extraClaims.id_token,
     }),
   ],
 };
@@ -226,11 +239,12 @@ await upsertUser(seedUser);
 
 // ---------------------------------------------------------------- test instrumentation
 
-const stats = { token_requests: {}, backchannel_logout_sent: 0, jwks_requests: 0 };
+const stats = { token_requests: {}, backchannel_logout_sent: 0, jwks_requests: 0, requests: {} };
 function resetStats() {
   stats.token_requests = { authorization_code: 0, refresh_token: 0 };
   stats.backchannel_logout_sent = 0;
   stats.jwks_requests = 0;
+  stats.requests = {};
 }
 resetStats();
 
@@ -379,6 +393,20 @@ async function forwardToAuth(req, res, url, body) {
   res.end(req.method === "HEAD" ? undefined : answer);
 }
 
+function setExtraClaims(res, body) {
+  let wanted;
+  try {
+    wanted = JSON.parse(body.toString("utf8") || "{}");
+  } catch (error) {
+    return send(res, 400, "application/json", JSON.stringify({ error: `not JSON: ${error.message}` }));
+  }
+  const isObject = (v) => v === undefined || (v !== null && typeof v === "object" && !Array.isArray(v));
+  if (!isObject(wanted) || !isObject(wanted.userinfo) || !isObject(wanted.id_token))
+    return send(res, 400, "application/json", JSON.stringify({ error: "expected {userinfo: {...}, id_token: {...}}" }));
+  extraClaims = { userinfo: wanted.userinfo ?? {}, id_token: wanted.id_token ?? {} };
+  return send(res, 200, "application/json", JSON.stringify(extraClaims));
+}
+
 async function route(req, res) {
   const url = new URL(req.url, origin);
   const body = await readBody(req);
@@ -392,7 +420,13 @@ async function route(req, res) {
     resetStats();
     return send(res, 200, "application/json", JSON.stringify(stats));
   }
+  if (where === "POST /__test/claims") return setExtraClaims(res, body);
+  if (where === "POST /__test/rotate-key") {
+    const key = await createJwk({ context: ctx }, jwtOptions);
+    return send(res, 200, "application/json", JSON.stringify({ kid: key.id }));
+  }
   if (url.pathname === BASE_PATH || url.pathname.startsWith(`${BASE_PATH}/`)) {
+    stats.requests[where] = (stats.requests[where] ?? 0) + 1;
     if (req.method === "POST" && url.pathname === TOKEN_PATH) countTokenRequest(req, body);
     if (req.method === "GET" && url.pathname === JWKS_PATH) stats.jwks_requests += 1;
     return forwardToAuth(req, res, url, body);

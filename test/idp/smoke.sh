@@ -33,11 +33,11 @@ step() { printf '  %-58s %s\n' "$1" "$2"; }
 
 # js 'expression using d' FILE: evaluates the expression with d = the file's JSON.
 js() { node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8")); const v = eval(process.argv[1]); process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));' "$1" "$2"; }
-b64url_random() { node -e 'process.stdout.write(require("crypto").randomBytes(+process.argv[1]).toString("base64url"))' "$1"; }
-s256() { node -e 'process.stdout.write(require("crypto").createHash("sha256").update(process.argv[1]).digest("base64url"))' "$1"; }
-urlenc() { node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' "$1"; }
+b64url_random() { node -e 'process.stdout.write(require("crypto").randomBytes(+process.argv[1]).toString("base64url"))' -- "$1"; }
+s256() { node -e 'process.stdout.write(require("crypto").createHash("sha256").update(process.argv[1]).digest("base64url"))' -- "$1"; }
+urlenc() { node -e 'process.stdout.write(encodeURIComponent(process.argv[1]))' -- "$1"; }
 # query_param URL NAME
-query_param() { node -e 'process.stdout.write(new URL(process.argv[1]).searchParams.get(process.argv[2]) ?? "")' "$1" "$2"; }
+query_param() { node -e 'process.stdout.write(new URL(process.argv[1]).searchParams.get(process.argv[2]) ?? "")' -- "$1" "$2"; }
 
 resource="" # when set, sign_in_flow sends resource= on authorize and token
 
@@ -48,6 +48,7 @@ start_server() { # alg datadir
   origin="http://127.0.0.1:$port"
   local t0 t1
   t0=$(date +%s%N)
+  : >"$work/server.out"  # now, not when the background job gets to its redirection
   IDP_PORT=$port IDP_DATA_DIR="$2" IDP_SIGNING_ALG="$1" node "$here/server.mjs" >"$work/server.out" 2>>"$work/server.err" &
   server_pid=$!
   for _ in $(seq 1 150); do

@@ -143,6 +143,20 @@ BOOST_AUTO_TEST_CASE(a_session_idle_past_the_inactivity_timeout_is_inactive_and_
     BOOST_TEST(f.check(f.header_for(s)).verdict == SessionVerdict::Ok);
 }
 
+BOOST_AUTO_TEST_CASE(a_session_never_seen_since_sign_in_is_idle_since_its_creation) {
+    Fixture f;
+    f.policy.inactivity_timeout = 600;
+    Session s = Fixture::session();  // no last_seen: sealed at sign-in
+    s.created_at = kNow - 601;
+    SessionResult r = f.check(f.header_for(s));
+    BOOST_TEST(r.verdict == SessionVerdict::Inactive);
+    BOOST_TEST(deletes_session_cookie(r));
+    s.created_at = kNow - 600;
+    SessionResult first_use = f.check(f.header_for(s));
+    BOOST_TEST(first_use.verdict == SessionVerdict::Ok);
+    BOOST_TEST(first_use.session->last_seen == kNow);  // from now on, tracked
+}
+
 BOOST_AUTO_TEST_CASE(last_seen_is_rewritten_once_per_touch_interval) {
     Fixture f;
     f.policy.inactivity_timeout = 600;
