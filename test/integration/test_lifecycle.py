@@ -193,8 +193,8 @@ def test_session_endpoint_shape_and_no_token_leak(idp, httpd_factory, recorder):
 def test_session_limits_config_and_expiry(idp, httpd_factory, browser):
     """SSOAuthSessionMaxAge sets the session's absolute end (what /session
     reports as expires); both limits refuse values below 60 s at configtest.
-    (Waiting for them to elapse would take over a minute each: the expiry
-    itself is covered by the unit tests.)"""
+    Both limits elapsing is test_session_lifetime.py's
+    test_max_age_and_inactivity_timeout_end_sessions (and session_gate_test.cpp)."""
     probe = httpd_factory("", start=False)
     for directive, ok in [("SSOAuthSessionMaxAge 59", False), ("SSOAuthSessionMaxAge 60", True),
                           ("SSOAuthSessionInactivityTimeout 59", False),
