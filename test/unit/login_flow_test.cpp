@@ -297,6 +297,30 @@ BOOST_AUTO_TEST_CASE(userinfo_unreachable_is_provider_unreachable_and_a_userinfo
     BOOST_TEST(open_session(f.jar, f.settings, *f.sealer, kIssuer, "app", kNow, &s) == SessionStatus::Absent);
 }
 
+BOOST_AUTO_TEST_CASE(expired_or_unreadable_state_cookies_are_deleted_by_the_next_sign_in) {
+    Fixture f;
+    f.start("/p", kNow);
+    const std::string stale = state_cookie_name(f.settings, f.param("state"));
+    const std::string junk = state_cookie_name(f.settings, "junk");
+    f.jar[junk] = "not-a-sealed-attempt";
+    f.start("/p", kNow + kAuthAttemptLifetime + 1);
+    BOOST_TEST(f.jar.count(stale) == 0u);
+    BOOST_TEST(f.jar.count(junk) == 0u);
+    BOOST_TEST(f.jar.count(state_cookie_name(f.settings, f.param("state"))) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(sign_in_with_the_provider_down_is_provider_unreachable_and_sets_no_cookie) {
+    Fixture f;
+    f.http->set_down(true);
+    const LoginStart s = start_login(LoginRequest{f.client, "/p", f.jar, *f.sealer, f.settings, openssl_random(), kNow},
+                                     f.provider);
+    BOOST_TEST(!s.ok());
+    BOOST_TEST((s.error == LoginError::ProviderUnreachable));
+    BOOST_TEST(s.detail.find(kIssuer) != std::string::npos, s.detail);
+    BOOST_TEST(s.set_cookies.empty());
+    BOOST_TEST(s.authorize_url.empty());
+}
+
 BOOST_AUTO_TEST_CASE(at_most_seven_attempts_are_pending_and_the_oldest_is_evicted) {
     Fixture f;
     std::vector<std::string> states;
