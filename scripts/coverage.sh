@@ -14,7 +14,7 @@
 #   coverage src/httpd: NN.N% lines
 # Exits non-zero if the build failed or a test failed (the figures are still
 # printed when there are any). Installs Debian's lcov if it is missing.
-# Not a CI step: run it by hand, it takes about as long as scripts/test.sh.
+# Not a CI step: run it by hand (about 3 minutes on 2 cores, 1.5 once built).
 set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
