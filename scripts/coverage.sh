@@ -18,7 +18,7 @@
 set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$REPO"
+cd "$REPO" || exit 1
 BUILD="$REPO/out/build-coverage"
 OUT="$REPO/out/coverage"
 PY=/usr/bin/python3
