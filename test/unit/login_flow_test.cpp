@@ -255,6 +255,72 @@ BOOST_AUTO_TEST_CASE(provider_down_at_the_callback_is_provider_unreachable) {
     BOOST_TEST(f.callback(f.good_callback()).error_code == "provider_unreachable");
 }
 
+BOOST_AUTO_TEST_CASE(token_response_without_an_id_token_is_refused_as_an_invalid_id_token) {
+    // An OAuth-only answer must not sign anyone in: the id_token is the authentication.
+    Fixture f;
+    f.start();
+    f.http->respond(kTokenUrl, FakeHttpClient::json(200, R"({"access_token":")" + kAccessToken +
+                                                             R"(","token_type":"Bearer","expires_in":3600})"));
+    auto outcome = f.callback(f.good_callback());
+    BOOST_TEST(outcome.error == CallbackError::InvalidIdToken);
+    BOOST_TEST(outcome.detail == "the token response has no id_token");
+    Session s;
+    BOOST_TEST(open_session(f.jar, f.settings, *f.sealer, kIssuer, "app", kNow, &s) == SessionStatus::Absent);
+}
+
+BOOST_AUTO_TEST_CASE(signing_keys_unreachable_at_the_callback_is_provider_unreachable_not_a_bad_token) {
+    Fixture f;
+    f.start();
+    f.token_response(f.id_token(f.param("nonce")));
+    f.http->respond(kJwksUrl, FakeHttpClient::transport_failure());
+    auto outcome = f.callback(f.good_callback());
+    BOOST_TEST(outcome.error == CallbackError::ProviderUnreachable);
+    BOOST_TEST(outcome.detail.find("no signing keys") == 0u, outcome.detail);
+}
+
+BOOST_AUTO_TEST_CASE(userinfo_unreachable_is_provider_unreachable_and_a_userinfo_refusal_fails_the_callback) {
+    Fixture f;
+    f.start();
+    f.token_response(f.id_token(f.param("nonce")));
+    f.http->respond(kUserinfoUrl, FakeHttpClient::transport_failure());
+    auto outcome = f.callback(f.good_callback());
+    BOOST_TEST(outcome.error == CallbackError::ProviderUnreachable);
+    BOOST_TEST(outcome.detail.find("userinfo endpoint") == 0u, outcome.detail);
+
+    f.start();
+    f.token_response(f.id_token(f.param("nonce")));
+    f.http->respond(kUserinfoUrl, FakeHttpClient::json(500, R"({"error":"server_error"})"));
+    outcome = f.callback(f.good_callback());
+    BOOST_TEST(outcome.error == CallbackError::CallbackFailed);
+    BOOST_TEST(outcome.detail.find("userinfo answered 500") == 0u, outcome.detail);
+    Session s;
+    BOOST_TEST(open_session(f.jar, f.settings, *f.sealer, kIssuer, "app", kNow, &s) == SessionStatus::Absent);
+}
+
+BOOST_AUTO_TEST_CASE(expired_or_unreadable_state_cookies_are_deleted_by_the_next_sign_in) {
+    Fixture f;
+    f.start("/p", kNow);
+    const std::string stale = state_cookie_name(f.settings, f.param("state"));
+    const std::string junk = state_cookie_name(f.settings, "junk");
+    f.jar[junk] = "not-a-sealed-attempt";
+    f.start("/p", kNow + kAuthAttemptLifetime + 1);
+    BOOST_TEST(f.jar.count(stale) == 0u);
+    BOOST_TEST(f.jar.count(junk) == 0u);
+    BOOST_TEST(f.jar.count(state_cookie_name(f.settings, f.param("state"))) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(sign_in_with_the_provider_down_is_provider_unreachable_and_sets_no_cookie) {
+    Fixture f;
+    f.http->set_down(true);
+    const LoginStart s = start_login(LoginRequest{f.client, "/p", f.jar, *f.sealer, f.settings, openssl_random(), kNow},
+                                     f.provider);
+    BOOST_TEST(!s.ok());
+    BOOST_TEST((s.error == LoginError::ProviderUnreachable));
+    BOOST_TEST(s.detail.find(kIssuer) != std::string::npos, s.detail);
+    BOOST_TEST(s.set_cookies.empty());
+    BOOST_TEST(s.authorize_url.empty());
+}
+
 BOOST_AUTO_TEST_CASE(at_most_seven_attempts_are_pending_and_the_oldest_is_evicted) {
     Fixture f;
     std::vector<std::string> states;

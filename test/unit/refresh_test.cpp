@@ -207,6 +207,16 @@ BOOST_AUTO_TEST_CASE(token_endpoint_down_after_discovery_is_unreachable) {
     BOOST_TEST(f.refresh(Fixture::session()).error == RefreshError::ProviderUnreachable);
 }
 
+BOOST_AUTO_TEST_CASE(signing_keys_unreachable_for_a_new_id_token_is_unreachable_not_invalid) {
+    // The session is kept when the provider is down; an invalid id_token would end it.
+    Fixture f;
+    f.token_response(f.id_token());
+    f.http->respond(kJwksUrl, FakeHttpClient::transport_failure());
+    RefreshOutcome o = f.refresh(Fixture::session());
+    BOOST_TEST(o.error == RefreshError::ProviderUnreachable);
+    BOOST_TEST(o.detail.find("no signing keys") == 0u, o.detail);
+}
+
 BOOST_AUTO_TEST_CASE(new_id_token_for_another_subject_is_refused) {
     Fixture f;
     f.token_response(f.id_token(R"("sub":"user-2","sid":"s1")"));
@@ -252,6 +262,21 @@ BOOST_AUTO_TEST_CASE(new_id_token_for_another_audience_is_invalid) {
                                                R"(,"sub":"user-1","sid":"s1"})");
     f.token_response(token);
     BOOST_TEST(f.refresh(Fixture::session()).error == RefreshError::InvalidIdToken);
+}
+
+BOOST_AUTO_TEST_CASE(refresh_error_names_are_the_documented_reasons) {
+    // docs/endpoints.md lists them as the refresh endpoint's 401 reasons.
+    const std::pair<RefreshError, std::string> names[] = {
+        {RefreshError::None, "ok"},
+        {RefreshError::NoRefreshToken, "no_refresh_token"},
+        {RefreshError::ProviderUnreachable, "provider_unreachable"},
+        {RefreshError::Refused, "refresh_refused"},
+        {RefreshError::InvalidIdToken, "invalid_id_token"},
+        {RefreshError::SubjectChanged, "subject_changed"},
+        {RefreshError::SessionEnded, "session_ended"},
+        {RefreshError::Busy, "refresh_busy"},
+    };
+    for (const auto& [error, name] : names) BOOST_TEST(refresh_error_name(error) == name);
 }
 
 // ---- SingleFlightRefresh ----

@@ -6,6 +6,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <ctime>
+#include <memory>
+
 using namespace ssoauth;
 using test::incompressible;
 using test::kSessionIssuer;
@@ -123,6 +126,44 @@ BOOST_FIXTURE_TEST_CASE(a_cookie_cached_under_one_passphrase_list_does_not_open_
     BOOST_TEST(open(100) == SessionStatus::Ok);
     sealer = CookieSealer::create({"a-new-passphrase-that-replaced-the-old-0123"}, nullptr);
     BOOST_TEST(open(100) == SessionStatus::Undecryptable);
+}
+
+BOOST_AUTO_TEST_CASE(a_full_cache_drops_its_expired_sessions_first_and_all_of_them_when_none_expired) {
+    // The cache is per process and shared with every other test: the live
+    // session below is recognised by its pointer, served only from the cache.
+    auto sealer = test::session_test_sealer();
+    CookieSettings settings;
+    const int64_t wall = static_cast<int64_t>(std::time(nullptr));  // eviction uses the wall clock
+    Session live = sample_session();
+    live.expires_at = wall + 86400;
+    const Session expired = sample_session();  // expires_at 5000, long past
+    auto kept = std::make_shared<const Session>(live.clone());
+    CookieMap jar;
+    test::apply_set_cookies(jar, seal_session(kept, settings, *sealer, CookieMap()));
+    for (int i = 0; i < 1100; ++i) {  // fills the cache with expired sessions, and past full
+        seal_session(expired, settings, *sealer, CookieMap());
+        BOOST_TEST_REQUIRE(cached_session_count() <= 1024u);
+    }
+    SessionPtr opened;
+    BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", wall, &opened) == SessionStatus::Ok);
+    BOOST_TEST(opened.get() == kept.get());  // kept while the expired ones went
+
+    for (int i = 0; i < 1100; ++i) {  // only live sessions: full means all of them go
+        seal_session(live, settings, *sealer, CookieMap());
+        BOOST_TEST_REQUIRE(cached_session_count() <= 1024u);
+    }
+    BOOST_TEST(open_session(jar, settings, *sealer, kIssuer, "app", wall, &opened) == SessionStatus::Ok);
+    BOOST_TEST(opened.get() != kept.get());  // opened again from the cookie
+}
+
+BOOST_AUTO_TEST_CASE(session_status_names_are_the_documented_reasons) {
+    // docs/endpoints.md lists them as the refresh endpoint's 401 reasons.
+    BOOST_TEST(std::string(session_status_name(SessionStatus::Ok)) == "ok");
+    BOOST_TEST(std::string(session_status_name(SessionStatus::Absent)) == "absent");
+    BOOST_TEST(std::string(session_status_name(SessionStatus::Undecryptable)) == "undecryptable");
+    BOOST_TEST(std::string(session_status_name(SessionStatus::Malformed)) == "malformed");
+    BOOST_TEST(std::string(session_status_name(SessionStatus::WrongClient)) == "wrong_client");
+    BOOST_TEST(std::string(session_status_name(SessionStatus::Expired)) == "expired");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -168,6 +168,38 @@ BOOST_FIXTURE_TEST_CASE(wrong_token_type_or_field_types_are_bad_responses, Fixtu
                 TokenCallStatus::Ok));
 }
 
+BOOST_FIXTURE_TEST_CASE(refresh_token_or_scope_of_another_type_is_a_bad_response_naming_the_member, Fixture) {
+    TokenResult r = exchange_with(
+        FakeHttpClient::json(200, R"({"access_token":"a","token_type":"Bearer","refresh_token":12})"));
+    BOOST_TEST((r.status == TokenCallStatus::BadResponse));
+    BOOST_TEST(r.detail == "refresh_token is not a string");
+    r = exchange_with(FakeHttpClient::json(200, R"({"access_token":"a","token_type":"Bearer","scope":["openid"]})"));
+    BOOST_TEST((r.status == TokenCallStatus::BadResponse));
+    BOOST_TEST(r.detail == "scope is not a string");
+}
+
+BOOST_FIXTURE_TEST_CASE(expires_in_as_a_fraction_is_truncated_and_an_absurd_one_is_a_bad_response, Fixture) {
+    auto exchange = [&](const std::string& expires_in) {
+        return exchange_with(FakeHttpClient::json(
+            200, R"({"access_token":"a","token_type":"Bearer","expires_in":)" + expires_in + "}"));
+    };
+    TokenResult r = exchange("59.9");
+    BOOST_TEST((r.status == TokenCallStatus::Ok));
+    BOOST_TEST(r.tokens.expires_in == 59);
+    BOOST_TEST((exchange("-0.5").status == TokenCallStatus::BadResponse));
+    BOOST_TEST((exchange("1e16").status == TokenCallStatus::BadResponse));
+    BOOST_TEST((exchange("true").status == TokenCallStatus::BadResponse));
+}
+
+BOOST_FIXTURE_TEST_CASE(provider_error_text_is_cut_to_the_rfc_6749_charset_and_capped_in_length, Fixture) {
+    // Both reach logs and error pages: no quote, backslash or line break, and bounded.
+    TokenResult r = exchange_with(FakeHttpClient::json(
+        400, R"({"error":"bad\"\\\r\nX-Injected: 1","error_description":")" + std::string(600, 'd') + R"("})"));
+    BOOST_TEST((r.status == TokenCallStatus::ProviderError));
+    BOOST_TEST(r.error == "bad????X-Injected: 1");
+    BOOST_TEST(r.error_description == std::string(512, 'd') + "...");
+}
+
 BOOST_FIXTURE_TEST_CASE(transport_failure_is_unreachable, Fixture) {
     http->set_down(true, "Connection timed out after 5000 milliseconds");
     TokenResult r = client.exchange_code(kToken, public_client(), "the-code", kRedirect, kVerifier);
@@ -251,6 +283,8 @@ BOOST_FIXTURE_TEST_CASE(revoke_posts_token_and_hint_and_reports_success, Fixture
 BOOST_AUTO_TEST_CASE(status_names_are_stable) {
     BOOST_TEST(std::string(token_call_status_name(TokenCallStatus::ProviderError)) == "provider_error");
     BOOST_TEST(std::string(token_call_status_name(TokenCallStatus::BadResponse)) == "bad_response");
+    BOOST_TEST(std::string(token_call_status_name(TokenCallStatus::Ok)) == "ok");
+    BOOST_TEST(std::string(token_call_status_name(TokenCallStatus::Unreachable)) == "unreachable");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
