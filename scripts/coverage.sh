@@ -39,28 +39,9 @@ need_lcov() {
           DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends lcov; }
 }
 
-# The copy holds git's tracked and new files plus what autoreconf generated,
-# as scripts/test.sh's sanitizer build does; it is kept between runs, so only
-# changed sources are rebuilt.
+# In a copy of the tree (scripts/build-copy.sh), kept between runs.
 build_coverage() {
-    if [ ! -x configure ] || [ configure.ac -nt configure ]; then
-        autoreconf -fi || return 1
-    fi
-    # A new configure starts from scratch: objects do not depend on the flags.
-    if [ ! -f "$BUILD/config.status" ] || [ configure -nt "$BUILD/config.status" ]; then
-        rm -rf "$BUILD"
-    fi
-    mkdir -p "$BUILD" || return 1
-    { git ls-files -co --exclude-standard -z &&
-        printf '%s\0' configure Makefile.in aclocal.m4 config.h.in build-aux m4; } |
-        tar --null --ignore-failed-read -T - -cf - | tar -xf - -C "$BUILD" || return 1
-    (
-        cd "$BUILD" || exit 1
-        if [ ! -f config.status ]; then
-            ./configure --enable-coverage >configure.log || exit 1
-        fi
-        make -j"$(nproc)" mod_ssoauth.la test/unit/unit_tests
-    )
+    bash scripts/build-copy.sh "$BUILD" --enable-coverage -- mod_ssoauth.la test/unit/unit_tests
 }
 
 # Counts from an earlier run go; then every object's .gcda is created empty

@@ -82,30 +82,13 @@ else
     unit_suite unit test/unit/unit_tests "$OUT/unit-report.xml"
 fi
 
-# ---- the same unit tests (and fuzz corpora) under AddressSanitizer + UBSan.
-# The in-tree build stays the plain one that the integration tests load, so
-# this one is configured with --enable-sanitizers in a copy of the tree (git's
-# tracked and new files, plus what autoreconf generated in-tree); the copy is
-# kept between runs, so only changed sources are rebuilt.
+# ---- the same unit tests (and fuzz corpora) under AddressSanitizer + UBSan,
+# built in a copy of the tree (scripts/build-copy.sh) so the in-tree build
+# stays the plain one the integration tests load.
 build_sanitized_unit_tests() {
-    local dir="$REPO/out/build-sanitizers"
-    # A new configure (configure.ac changed) starts from scratch: objects do not
-    # depend on the flags, so keeping the old ones could mix builds.
-    if [ ! -f "$dir/config.status" ] || [ configure -nt "$dir/config.status" ]; then
-        rm -rf "$dir"
-    fi
-    mkdir -p "$dir" || return 1
-    { git ls-files -co --exclude-standard -z &&
-        printf '%s\0' configure Makefile.in aclocal.m4 config.h.in build-aux m4; } |
-        tar --null --ignore-failed-read -T - -cf - | tar -xf - -C "$dir" || return 1
-    (
-        cd "$dir" || exit 1
-        if [ ! -f config.status ]; then
-            # -O0: a third of -O1's compile time, and the tests run in seconds either way.
-            ./configure --enable-sanitizers CXXFLAGS="-g -O0" >configure.log || exit 1
-        fi
-        make -j"$(nproc)" test/unit/unit_tests
-    )
+    # -O0: a third of -O1's compile time, and the tests run in seconds either way.
+    bash scripts/build-copy.sh "$REPO/out/build-sanitizers" --enable-sanitizers CXXFLAGS="-g -O0" \
+        -- test/unit/unit_tests
 }
 
 section "unit tests under sanitizers"

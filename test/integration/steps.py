@@ -129,12 +129,12 @@ def resource_of(idp):
     return idp.url("/api/resource")
 
 
-def access_token(idp, redirect_uri, client_id=PUBLIC_CLIENT_ID, scope="openid profile email"):
-    """A fresh JWT access token (typ at+jwt, aud containing resource_of(idp))
-    from the authorization-code flow with PKCE, straight against the IdP."""
+def fetch_access_token(idp, redirect_uri, resource, client_id=PUBLIC_CLIENT_ID, scope="openid profile email"):
+    """The authorization-code flow with PKCE, straight against the IdP, with
+    resource= on authorize and token: returns the token response (its
+    access_token is a JWT, typ at+jwt, whose aud holds `resource`)."""
     meta = idp.discovery()
     verifier, challenge = pkce()
-    resource = resource_of(idp)
     query = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
              "scope": scope, "state": secrets.token_urlsafe(12), "nonce": secrets.token_urlsafe(12),
              "code_challenge": challenge, "code_challenge_method": "S256", "resource": resource}
@@ -143,14 +143,22 @@ def access_token(idp, redirect_uri, client_id=PUBLIC_CLIENT_ID, scope="openid pr
         url, _ = b.idp_login(meta["authorization_endpoint"] + "?" + urlencode(query))
     finally:
         b.session.close()
-    code = parse_qs(urlsplit(url).query)["code"][0]
+    q = parse_qs(urlsplit(url).query)
+    assert "code" in q, url
     t = requests.post(meta["token_endpoint"], timeout=15, data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
+        "grant_type": "authorization_code", "code": q["code"][0], "redirect_uri": redirect_uri,
         "client_id": client_id, "code_verifier": verifier, "resource": resource})
     assert t.status_code == 200, t.text
-    token = t.json()["access_token"]
-    assert jwt_parts(token)[0]["typ"] == "at+jwt", token
-    return token
+    tokens = t.json()
+    header, payload, _ = jwt_parts(tokens["access_token"])
+    assert header["typ"] == "at+jwt", header
+    assert resource in payload["aud"], payload
+    return tokens
+
+
+def access_token(idp, redirect_uri, client_id=PUBLIC_CLIENT_ID, scope="openid profile email"):
+    """A fresh JWT access token for the test IdP's resource (resource_of)."""
+    return fetch_access_token(idp, redirect_uri, resource_of(idp), client_id, scope)["access_token"]
 
 
 def bearer(token):

@@ -26,9 +26,8 @@ import hashlib
 import hmac
 import json
 import re
-import secrets
 import time
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -38,7 +37,8 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from harness import (CONFIDENTIAL_CLIENT_ID, DEMO_EMAIL, DEMO_NAME, DEMO_PASSWORD, PROTECT_DEMO,
                      PUBLIC_CLIENT_ID, Browser, Echo, module_directives)
 from helpers import (XHR, assert_401_json, b64u, b64u_decode, jar_session, jwt_parts, log_mark,
-                     log_since, lower_headers, pkce, set_cookie_headers, sleep_until, wait_for_log)
+                     log_since, lower_headers, set_cookie_headers, sleep_until, wait_for_log)
+from steps import fetch_access_token, resource_of
 
 # The forged values a client tries to smuggle to the backend.
 EVIL = "evil@x"
@@ -120,36 +120,7 @@ def proxy_location(path, echo, auth=None, require=None, extra=""):
 
 # ------------------------------------------------- JWT access tokens, directly
 
-def idp_resource(idp):
-    return idp.url("/api/resource")
-
-
-def fetch_access_token(idp, redirect_uri, resource, client_id=PUBLIC_CLIENT_ID,
-                       scope="openid profile email"):
-    """The authorization-code flow with PKCE, straight against the IdP, with
-    resource= on authorize and token: returns the token response (its
-    access_token is a JWT, typ at+jwt)."""
-    meta = idp.discovery()
-    verifier, challenge = pkce()
-    query = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
-             "scope": scope, "state": secrets.token_urlsafe(12), "nonce": secrets.token_urlsafe(12),
-             "code_challenge": challenge, "code_challenge_method": "S256", "resource": resource}
-    b = Browser()
-    try:
-        url, _ = b.idp_login(meta["authorization_endpoint"] + "?" + urlencode(query))
-    finally:
-        b.session.close()
-    q = parse_qs(urlsplit(url).query)
-    assert "code" in q, url
-    t = requests.post(meta["token_endpoint"], timeout=15, data={
-        "grant_type": "authorization_code", "code": q["code"][0], "redirect_uri": redirect_uri,
-        "client_id": client_id, "code_verifier": verifier, "resource": resource})
-    assert t.status_code == 200, t.text
-    tokens = t.json()
-    header, payload, _ = jwt_parts(tokens["access_token"])
-    assert header["typ"] == "at+jwt", header
-    assert resource in payload["aud"], payload
-    return tokens
+idp_resource = resource_of
 
 
 @pytest.fixture(scope="module")
