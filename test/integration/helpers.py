@@ -12,7 +12,7 @@ import json
 import re
 import secrets
 import time
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit, urlunsplit
 
 # The request headers of a fetch()/XHR call (not a navigation).
 XHR = {"Accept": "application/json", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"}
@@ -190,3 +190,15 @@ def assert_401_json(resp, path=None, no_store=True, key_order=True):
         assert body["login"] == "/api/auth/login?returnTo=" + quote(path, safe=""), body
         assert parse_qs(urlsplit(body["login"]).query) == {"returnTo": [path]}, body
     return body
+
+
+def callback_with(callback_url, **changes):
+    """callback_url with some query parameters replaced (None drops one)."""
+    parts = urlsplit(callback_url)
+    q = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    for k, v in changes.items():
+        if v is None:
+            q.pop(k, None)
+        else:
+            q[k] = v
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(q), ""))

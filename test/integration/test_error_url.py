@@ -12,12 +12,12 @@ connection), happens on demand.
 """
 
 import re
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from harness import free_port, module_directives
-from helpers import (assert_no_store, log_mark, log_since, session_cookies_set, set_cookie_headers,
+from helpers import (assert_no_store, callback_with, log_mark, log_since, session_cookies_set, set_cookie_headers,
                      set_cookies, wait_for_log)
 from scripted_op import ScriptedProvider
 
@@ -29,17 +29,6 @@ def op():
     provider = ScriptedProvider()
     yield provider
     provider.stop()
-
-
-def replace_query(url, **changes):
-    parts = urlsplit(url)
-    q = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-    for k, v in changes.items():
-        if v is None:
-            q.pop(k, None)
-        else:
-            q[k] = v
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(q), ""))
 
 
 def start(browser, httpd, op, scenario, base="/api/auth"):
@@ -102,7 +91,7 @@ def test_error_url_receives_every_error_code(op, httpd_factory, browser):
             for c in [c for c in browser.cookies if c.name.startswith("ssoauth_state_")]:
                 browser.cookies.clear(c.domain, c.path, c.name)
         mark = log_mark(httpd)
-        r = browser.get(replace_query(callback, **changes), follow=False)
+        r = browser.get(callback_with(callback, **changes), follow=False)
         assert_sent_to_error_url(r, httpd, mark, code, reason)
         assert not [c for c in browser.cookies if c.name.startswith("ssoauth_session")]
 

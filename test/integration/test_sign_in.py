@@ -19,7 +19,7 @@ import requests
 from helpers import wait_for_log
 from harness import (CONFIDENTIAL_CLIENT_SECRET, DEMO_EMAIL, DEMO_NAME, PROTECT_DEMO,
                      PUBLIC_CLIENT_ID, Browser)
-from helpers import XHR, session_cookies_set, set_cookie_headers, set_cookies, sleep_until
+from helpers import XHR, callback_with, session_cookies_set, set_cookie_headers, set_cookies, sleep_until
 
 PASS_A = "passphrase-A-for-rotation-tests-0123456789-abcdef"
 PASS_B = "passphrase-B-for-rotation-tests-0123456789-abcdef"
@@ -123,19 +123,6 @@ def assert_state_cookie_deleted(resp, state):
     name = "ssoauth_state_" + state[:16]
     deleted = [a for n, v, a in set_cookies(resp) if n == name and a.get("max-age") == "0"]
     assert deleted, set_cookie_headers(resp)
-
-
-def callback_with(callback_url, **changes):
-    """callback_url with some query parameters replaced (None drops one)."""
-    parts = urlsplit(callback_url)
-    q = parse_qs(parts.query, keep_blank_values=True)
-    q = {k: v[0] for k, v in q.items()}
-    for k, v in changes.items():
-        if v is None:
-            q.pop(k, None)
-        else:
-            q[k] = v
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(q), ""))
 
 
 def full_sign_in(idp, httpd, browser, path="/demo/?tab=2"):
