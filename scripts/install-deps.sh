@@ -8,7 +8,7 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-PACKAGES=(apache2 apache2-dev libssl-dev libjansson-dev libcurl4-openssl-dev libcjose-dev
+PACKAGES=(apache2 apache2-dev libssl-dev libjansson-dev libcurl4-openssl-dev libcjose-dev libre2-dev
           libboost-test-dev zlib1g-dev autoconf automake libtool pkg-config make g++
           python3-pytest python3-requests python3-cryptography curl
           debhelper dpkg-dev fakeroot lintian)   # the Debian package and its test

@@ -3,6 +3,8 @@
 #include "core/claims.h"
 #include "core/json.h"
 
+#include <re2/re2.h>
+
 namespace ssoauth {
 
 std::shared_ptr<const ClaimRequirement> ClaimRequirement::parse(const std::string& argument, std::string* error) {
@@ -17,18 +19,23 @@ std::shared_ptr<const ClaimRequirement> ClaimRequirement::parse(const std::strin
     r->expected_ = argument.substr(at + 1);
     r->is_regex_ = argument[at] == '~';
     if (r->is_regex_) {
-        try {
-            r->regex_ = std::regex(r->expected_, std::regex::ECMAScript | std::regex::optimize);
-        } catch (const std::regex_error& e) {
-            if (error) *error = "invalid regular expression '" + r->expected_ + "': " + e.what();
+        // RE2 instead of std::regex: std::regex recursed once per character,
+        // so a long claim value could overflow the stack of an httpd child.
+        // Quiet: RE2 would print the error to stderr; it goes into *error.
+        RE2::Options options;
+        options.set_log_errors(false);
+        auto regex = std::make_shared<const RE2>(r->expected_, options);
+        if (!regex->ok()) {
+            if (error) *error = "invalid regular expression '" + r->expected_ + "': " + regex->error();
             return nullptr;
         }
+        r->regex_ = std::move(regex);
     }
     return r;
 }
 
 bool ClaimRequirement::matches_value(const std::string& value) const {
-    return is_regex_ ? std::regex_search(value, regex_) : value == expected_;
+    return is_regex_ ? RE2::PartialMatch(value, *regex_) : value == expected_;
 }
 
 bool ClaimRequirement::matches(const json_t* claims) const {

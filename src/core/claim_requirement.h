@@ -1,14 +1,20 @@
 // `Require sso-claim` arguments, parsed once at configuration time:
 //   name:value   exact match (against one element when the claim is an array)
-//   name~regex   ECMAScript regular expression, searched in the value text
+//   name~regex   RE2 regular expression, searched in the value text
+//                (linear time, no recursion: a 60 KB claim value cannot
+//                overflow the stack; no backreferences or lookaround, which
+//                are refused at parse time)
 // Names may be nested (`a.b`). Booleans and numbers match their JSON text.
 #pragma once
 
 #include <jansson.h>
 
 #include <memory>
-#include <regex>
 #include <string>
+
+namespace re2 {
+class RE2;
+}
 
 namespace ssoauth {
 
@@ -29,7 +35,7 @@ private:
     std::string claim_;
     std::string expected_;
     bool is_regex_ = false;
-    std::regex regex_;
+    std::shared_ptr<const re2::RE2> regex_;   // set when is_regex_
 };
 
 }  // namespace ssoauth

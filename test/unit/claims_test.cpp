@@ -254,6 +254,27 @@ BOOST_AUTO_TEST_CASE(regex_is_searched_not_fully_matched) {
     BOOST_TEST(!requirement_matches("email~^example", R"({"email":"u@example.test"})"));
 }
 
+// std::regex recursed once per character here: a 60 KB claim value overflowed
+// the stack and killed the httpd child (issue 10).
+BOOST_AUTO_TEST_CASE(regex_against_a_60_kb_claim_value_neither_overflows_nor_stalls) {
+    std::string value;
+    while (value.size() < 60 * 1024) value += "ab";
+    BOOST_TEST(requirement_matches("role~^(a|b)*$", "{\"role\":\"" + value + "\"}"));
+    BOOST_TEST(!requirement_matches("role~^(a|b)*$", "{\"role\":\"" + value + "c\"}"));
+    BOOST_TEST(requirement_matches("role~(ab)+c", "{\"role\":\"" + value + "c\"}"));
+}
+
+// The linear-time engine has no backreferences or lookaround; such a pattern
+// fails at configuration time rather than matching something else.
+BOOST_AUTO_TEST_CASE(regex_the_linear_engine_cannot_run_is_refused_at_parse_time) {
+    std::string error;
+    BOOST_TEST(!ClaimRequirement::parse("role~(a)\\1", &error));
+    BOOST_TEST(error.find("regular expression") != std::string::npos, error);
+    error.clear();
+    BOOST_TEST(!ClaimRequirement::parse("role~^(?!guest)", &error));
+    BOOST_TEST(error.find("regular expression") != std::string::npos, error);
+}
+
 BOOST_AUTO_TEST_CASE(regex_against_an_array_matches_any_element) {
     BOOST_TEST(requirement_matches("groups~^adm", R"({"groups":["users","admins"]})"));
     BOOST_TEST(!requirement_matches("groups~^adm", R"({"groups":["users","sysadmins"]})"));
