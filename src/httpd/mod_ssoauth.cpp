@@ -44,6 +44,9 @@ void register_hooks(apr_pool_t* pool) {
     // Require sso-claim name:value | name~regex
     ap_register_auth_provider(pool, AUTHZ_PROVIDER_GROUP, "sso-claim", AUTHZ_PROVIDER_VERSION,
                               &sso_claim_provider, AP_AUTH_INTERNAL_PER_CONF);
+    // Cache-Control: private on an application's response that carries a resealed session cookie.
+    ap_register_output_filter(ssoauth::httpd::kPrivateCacheFilter, ssoauth::httpd::private_cache_filter, nullptr,
+                              AP_FTYPE_CONTENT_SET);
     // The endpoints under SSOAuthEndpointBase, ahead of any other handler (proxy, CGI).
     ap_hook_handler(ssoauth::httpd::endpoint_handler, nullptr, nullptr, APR_HOOK_REALLY_FIRST);
 }

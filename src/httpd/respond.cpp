@@ -1,10 +1,12 @@
 // Outcome -> response, in one file. Each function below is one row of the
 // map: what the client sees (status, challenge, body, cache headers) and
 // what the log says (level and tag) for one kind of core outcome.
+#include "core/cache_control.h"
 #include "core/return_to.h"
 #include "core/session_document.h"
 #include "core/client_js.h"
 #include "httpd/respond.h"
+#include "httpd/guard.h"
 #include "httpd/log.h"
 #include "httpd/request.h"
 
@@ -29,6 +31,11 @@ void set_no_store(request_rec* r) {
 }
 
 int send_body(request_rec* r, int status, const char* content_type, const std::string& body) {
+    // A subrequest (mod_include, a DirectoryIndex or FallbackResource lookup)
+    // writes into the main request's output: a body from here would be spliced
+    // into, or sent ahead of, the main response. Its status alone goes back;
+    // httpd and the module that made the subrequest decide what the main one answers.
+    if (r->main) return status;
     r->status = status;
     ap_set_content_type(r, content_type);
     ap_set_content_length(r, static_cast<apr_off_t>(body.size()));
@@ -146,8 +153,44 @@ int respond_callback(request_rec* r, const DirConfig* c, const CallbackOutcome& 
 
 // ---- sessions ----
 
+namespace {
+
+// Every Cache-Control value of the response, application's and module's, comma-joined.
+std::string response_cache_control(request_rec* r) {
+    std::string joined;
+    for (apr_table_t* table : {r->headers_out, r->err_headers_out}) {
+        const char* value = apr_table_getm(r->pool, table, "Cache-Control");
+        if (value) joined += (joined.empty() ? "" : ", ") + std::string(value);
+    }
+    return joined;
+}
+
+int make_response_private(request_rec* r) {
+    const std::string value = response_cache_control(r);
+    if (forbids_shared_storage(value)) return OK;
+    apr_table_unset(r->headers_out, "Cache-Control");
+    apr_table_set(r->err_headers_out, "Cache-Control", make_private(value).c_str());
+    return OK;
+}
+
+}  // namespace
+
+const char kPrivateCacheFilter[] = "SSOAUTH_PRIVATE_CACHE";
+
+apr_status_t private_cache_filter(ap_filter_t* f, apr_bucket_brigade* bb) {
+    // The first brigade comes before the header filter, with the application's
+    // (CGI, proxy, handler) headers already in r->headers_out.
+    if (guarded(f->r, "Cache-Control for a resealed session", make_response_private) != OK)
+        apr_table_set(f->r->err_headers_out, "Cache-Control", "no-store");  // fail closed
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
 bool apply_session_result(request_rec* r, const SessionResult& result) {
     add_set_cookies(r, result.set_cookies);
+    // The cookie may ride on the application's response, whose headers are not
+    // known yet: a filter makes that response private once they are.
+    if (!result.set_cookies.empty()) ap_add_output_filter(kPrivateCacheFilter, nullptr, r, r->connection);
     switch (result.verdict) {
         case SessionVerdict::Ok:
         case SessionVerdict::Absent: return result.valid();

@@ -30,7 +30,14 @@ int respond_callback(request_rec* r, const DirConfig* c, const CallbackOutcome& 
 
 // ---- sessions ----
 // Writes the gate's Set-Cookie values and logs its verdict. Returns result.valid().
+// With a Set-Cookie it adds private_cache_filter to the request.
 bool apply_session_result(request_rec* r, const SessionResult& result);
+// The output filter (registered under kPrivateCacheFilter) that adds
+// `Cache-Control: private` to a response carrying a resealed session cookie,
+// unless the response already says no-store or private (the application's
+// `public` and `s-maxage` are dropped, its max-age kept).
+extern const char kPrivateCacheFilter[];
+apr_status_t private_cache_filter(ap_filter_t* f, apr_bucket_brigade* bb);
 // An unauthenticated request under AuthType SSOAuth that does not start a sign-in:
 // PassThrough (OK, no identity) or Unauthorized (401 JSON with the login URL).
 int respond_unauthenticated(request_rec* r, const DirConfig* c, UnauthResponse how);
