@@ -34,6 +34,9 @@ bool apply_session_result(request_rec* r, const SessionResult& result);
 // An unauthenticated request under AuthType SSOAuth that does not start a sign-in:
 // PassThrough (OK, no identity) or Unauthorized (401 JSON with the login URL).
 int respond_unauthenticated(request_rec* r, const DirConfig* c, UnauthResponse how);
+// The revocation list could not be read (SessionVerdict::StoreUnavailable):
+// 503 with Retry-After, never a sign-in and never the application.
+int respond_store_unavailable(request_rec* r);
 // <base>/session: the session document, or {"user":null}.
 int respond_session_document(request_rec* r, const Session* session);
 // <base>/refresh as a POST: {"success":true,"expires":…}, or 401 {"error":<reason>}.
