@@ -65,14 +65,19 @@ bool RevocationList::first_use_of_jti(const LogoutEvent& event, int64_t now, int
     return store_.add(key("jti:", event.jti), "1", until, now);
 }
 
-bool RevocationList::is_revoked(const Session& session, int64_t now) {
+RevocationList::Check RevocationList::check(const Session& session, int64_t now) {
     // On every authenticated request: skip building keys while nothing was ever revoked.
     static const std::string sid_prefix = "sid:", sub_prefix = "sub:";
-    if (!session.sid.empty() && store_.may_hold(sid_prefix, now) && store_.get(key("sid:", session.sid), now))
-        return true;
-    if (!store_.may_hold(sub_prefix, now)) return false;
-    auto since = store_.get(key("sub:", session.subject), now);
-    return since && session.created_at <= std::strtoll(since->c_str(), nullptr, 10);
+    if (!session.sid.empty() && store_.may_hold(sid_prefix, now)) {
+        const StoreLookup ended = store_.lookup(key("sid:", session.sid), now);
+        if (ended.status == LookupStatus::Unavailable) return Check::Unknown;
+        if (ended.status == LookupStatus::Found) return Check::Revoked;
+    }
+    if (!store_.may_hold(sub_prefix, now)) return Check::NotRevoked;
+    const StoreLookup since = store_.lookup(key("sub:", session.subject), now);
+    if (since.status == LookupStatus::Unavailable) return Check::Unknown;
+    if (since.status == LookupStatus::Absent) return Check::NotRevoked;
+    return session.created_at <= std::strtoll(since.value.c_str(), nullptr, 10) ? Check::Revoked : Check::NotRevoked;
 }
 
 }  // namespace ssoauth

@@ -45,8 +45,14 @@ public:
     bool record(const LogoutEvent& event, int64_t now, int64_t keep_seconds);
     // True the first time this jti is presented (kept until the token expires).
     bool first_use_of_jti(const LogoutEvent& event, int64_t now, int64_t skew);
-    // True when the session's provider session ended, or its user was signed out after it began.
-    bool is_revoked(const Session& session, int64_t now);
+    enum class Check {
+        NotRevoked,  // the store was read: nothing ends this session
+        Revoked,     // its provider session ended, or its user was signed out after it began
+        Unknown,     // the store could not be read (lock failure, store down): never "not revoked"
+    };
+    Check check(const Session& session, int64_t now);
+    // check() != NotRevoked: an unreadable store counts as revoked (fail closed).
+    bool is_revoked(const Session& session, int64_t now) { return check(session, now) != Check::NotRevoked; }
 
 private:
     std::string key(const char* kind, const std::string& value) const;

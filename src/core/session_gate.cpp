@@ -34,6 +34,7 @@ const char* session_verdict_name(SessionVerdict verdict) {
         case SessionVerdict::RefreshDeferred: return "refresh_deferred";
         case SessionVerdict::RefreshFailed: return "refresh_failed";
         case SessionVerdict::TooLarge: return "too_large";
+        case SessionVerdict::StoreUnavailable: return "store_unavailable";
     }
     return "invalid";
 }
@@ -60,10 +61,19 @@ SessionResult SessionGate::check(std::string_view cookie_header, int64_t now, bo
         return end(status == SessionStatus::Expired ? SessionVerdict::Expired : SessionVerdict::Invalid,
                    session_status_name(status), cookie_header);
 
-    if (RevocationList(store, issuer).is_revoked(*current, now)) {
-        SessionResult revoked = end(SessionVerdict::Revoked, "revoked", cookie_header);
-        revoked.subject = current->subject;
-        return revoked;
+    switch (RevocationList(store, issuer).check(*current, now)) {
+        case RevocationList::Check::NotRevoked: break;
+        case RevocationList::Check::Revoked: {
+            SessionResult revoked = end(SessionVerdict::Revoked, "revoked", cookie_header);
+            revoked.subject = current->subject;
+            return revoked;
+        }
+        case RevocationList::Check::Unknown: {
+            SessionResult unknown;
+            unknown.verdict = SessionVerdict::StoreUnavailable;
+            unknown.reason = "store_unavailable";
+            return unknown;
+        }
     }
     // Changes go to a private copy; the cached session stays as it was sealed.
     std::optional<Session> changed;

@@ -41,6 +41,8 @@ enum class SessionVerdict {
                       // token): nothing was consumed, so the cookie is kept for a later try
     RefreshFailed,    // the provider refused the refresh, or its answer failed the checks: deleted
     TooLarge,         // the updated session no longer fits its cookies: deleted
+    StoreUnavailable, // the revocation list could not be read: refused for now (never read as
+                      // "not revoked"), the cookie kept for a later request
 };
 
 struct SessionResult {

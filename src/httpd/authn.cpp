@@ -32,6 +32,8 @@ struct Identity {
     const std::string& access_token() const { return session ? session->access_token : bearer_token; }
     // What export_identity attached to the request (it points into this).
     mutable std::shared_ptr<const IdentityExport> exports;
+    // Session mode: what the session gate decided.
+    SessionVerdict verdict = SessionVerdict::Absent;
     // Bearer mode only: why the token was refused.
     bool bearer = false;
     BearerRefusal refusal;
@@ -61,6 +63,7 @@ Identity resolve_bearer(request_rec* r, const DirConfig* c) {
 Identity resolve_session(request_rec* r, const DirConfig* c) {
     Identity id;
     SessionResult result = current_session(r, c);
+    id.verdict = result.verdict;
     if (result.valid()) {
         id.session = std::move(result.session);
         id.claims = SharedClaims(id.session, id.session->claims.get());  // no copy: shares the session
@@ -150,7 +153,10 @@ int check_authn_impl(request_rec* r) {
     }
     const Identity& id = identity(r, c);
     if (id.claims) return export_identity(r, c, id);
-    return id.bearer ? respond_bearer_refused(r, c, id.refusal) : unauthenticated(r, c);
+    if (id.bearer) return respond_bearer_refused(r, c, id.refusal);
+    // A store that cannot be read is never taken as "not revoked", nor as "signed out".
+    if (id.verdict == SessionVerdict::StoreUnavailable) return respond_store_unavailable(r);
+    return unauthenticated(r, c);
 }
 
 authz_status check_claims(request_rec* r, const Requirements& requirements) {

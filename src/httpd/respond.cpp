@@ -203,6 +203,11 @@ bool apply_session_result(request_rec* r, const SessionResult& result) {
                           SSOLOGNO(00027) "session of %s ended by the provider (back-channel logout or sign-out)",
                           result.subject.c_str());
             break;
+        case SessionVerdict::StoreUnavailable:
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          SSOLOGNO(00155) "the shared store cannot be read, so revocations cannot be checked: "
+                                          "the session is refused for now (see the store's own log lines)");
+            break;
         case SessionVerdict::RefreshDeferred:
         case SessionVerdict::RefreshFailed:
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SSOLOGNO(00028) "refresh for %s failed: %s: %s",
@@ -227,6 +232,11 @@ int respond_unauthenticated(request_rec* r, const DirConfig* c, UnauthResponse h
         json_string(append_query(endpoint_base(c) + "/login", form_encode({{"returnTo", return_to}})).c_str()));
     apr_table_set(r->err_headers_out, "WWW-Authenticate", "SSOAuth");
     return send_json(r, HTTP_UNAUTHORIZED, body);
+}
+
+int respond_store_unavailable(request_rec* r) {
+    apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    return json_error(r, HTTP_SERVICE_UNAVAILABLE, "temporarily_unavailable");
 }
 
 int respond_session_document(request_rec* r, const Session* session) {

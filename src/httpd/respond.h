@@ -41,6 +41,9 @@ apr_status_t private_cache_filter(ap_filter_t* f, apr_bucket_brigade* bb);
 // An unauthenticated request under AuthType SSOAuth that does not start a sign-in:
 // PassThrough (OK, no identity) or Unauthorized (401 JSON with the login URL).
 int respond_unauthenticated(request_rec* r, const DirConfig* c, UnauthResponse how);
+// The revocation list could not be read (SessionVerdict::StoreUnavailable):
+// 503 with Retry-After, never a sign-in and never the application.
+int respond_store_unavailable(request_rec* r);
 // <base>/session: the session document, or {"user":null}.
 int respond_session_document(request_rec* r, const Session* session);
 // <base>/refresh as a POST: {"success":true,"expires":…}, or 401 {"error":<reason>}.

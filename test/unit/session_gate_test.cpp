@@ -57,6 +57,25 @@ struct Fixture : RefreshSource {
     size_t grants() const { return http->calls(test::kScriptedTokenUrl); }
 };
 
+// A store whose reads fail (a lock that cannot be taken, a store that is down)
+// once anything was ever written: writes go through, lookups say Unavailable.
+class UnreadableStore : public SharedStore {
+public:
+    explicit UnreadableStore(std::shared_ptr<SharedStore> inner) : inner_(std::move(inner)) {}
+    bool put(const std::string& k, const std::string& v, int64_t e, int64_t now) override {
+        return inner_->put(k, v, e, now);
+    }
+    bool add(const std::string& k, const std::string& v, int64_t e, int64_t now) override {
+        return inner_->add(k, v, e, now);
+    }
+    StoreLookup lookup(const std::string&, int64_t) override { return {LookupStatus::Unavailable, {}}; }
+    void remove(const std::string& k) override { inner_->remove(k); }
+    size_t max_value_bytes() const override { return inner_->max_value_bytes(); }
+
+private:
+    std::shared_ptr<SharedStore> inner_;
+};
+
 bool deletes_session_cookie(const SessionResult& r) {
     for (const auto& c : r.set_cookies)
         if (c.rfind("ssoauth_session=", 0) == 0 && c.find("Max-Age=0") != std::string::npos) return true;
@@ -253,11 +272,26 @@ BOOST_AUTO_TEST_CASE(a_refreshed_session_that_no_longer_fits_its_cookies_is_too_
     BOOST_TEST(deletes_session_cookie(r));
 }
 
+BOOST_AUTO_TEST_CASE(an_unreadable_store_is_never_read_as_not_revoked) {
+    Fixture f;
+    const std::string header = f.header_for(Fixture::session());
+    // Something was revoked (so the lock-free hint says "look"), then the store cannot be read.
+    LogoutEvent ended;
+    ended.sid = "another-session";
+    BOOST_REQUIRE(RevocationList(*f.store, kIssuer).record(ended, kNow, 3600));
+    f.store = std::make_shared<UnreadableStore>(f.store);
+    SessionResult r = f.check(header);
+    BOOST_TEST(r.verdict == SessionVerdict::StoreUnavailable);
+    BOOST_TEST(r.reason == "store_unavailable");
+    BOOST_TEST(!r.valid());
+    BOOST_TEST(r.set_cookies.empty());  // refused for now, not signed out
+}
+
 BOOST_AUTO_TEST_CASE(every_verdict_has_a_distinct_name) {
     std::set<std::string> names;
-    for (int v = 0; v <= static_cast<int>(SessionVerdict::TooLarge); ++v)
+    for (int v = 0; v <= static_cast<int>(SessionVerdict::StoreUnavailable); ++v)
         names.insert(session_verdict_name(static_cast<SessionVerdict>(v)));
-    BOOST_TEST(names.size() == static_cast<size_t>(SessionVerdict::TooLarge) + 1);
+    BOOST_TEST(names.size() == static_cast<size_t>(SessionVerdict::StoreUnavailable) + 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
