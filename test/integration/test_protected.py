@@ -4,7 +4,11 @@
     backend (X-SSO-Claim-*, optionally X-SSO-Access-Token);
   * client-supplied X-SSO-* headers (any case, '-' or '_') never reach a
     backend, on protected, unprotected, proxied and OPTIONS requests, and on
-    the module's own endpoints, each removal logged as SSOAUTH00051;
+    the module's own endpoints, each removal logged as SSOAUTH00051; nor can
+    a client make a proxy drop the module's headers by naming them in
+    `Connection:`, or smuggle them as trailers with `MergeTrailers On`;
+  * the module's own cookies (session, chunks, state) never reach a proxied
+    or CGI backend, the application's cookies do (SSOAuthStripCookies);
   * `Require sso-claim` (exact, regex, several arguments, RequireAny,
     RequireAll, booleans, array claims) and its configtest failure;
   * unauthenticated non-navigation requests get the 401 JSON, never a
