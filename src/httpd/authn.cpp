@@ -143,7 +143,10 @@ void strip_module_cookies(request_rec* r, const DirConfig* c) {
     if (header.empty()) return;
     const auto rest = without_module_cookies(header, c->cookie_prefix ? c->cookie_prefix : default_prefix);
     if (!rest) return;  // none of the module's: the header stays as it is
-    keep_original_cookie_header(r, header);
+    // One Cookie header: its value, which stays in the pool after the unset
+    // (no copy of a sealed session per request); several: their join.
+    keep_original_cookie_header(r, joined.empty() ? header.data()
+                                                  : apr_pstrmemdup(r->pool, joined.data(), joined.size()));
     apr_table_unset(r->headers_in, "Cookie");
     if (!rest->empty()) apr_table_setn(r->headers_in, "Cookie", apr_pstrmemdup(r->pool, rest->data(), rest->size()));
 }

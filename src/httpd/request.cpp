@@ -21,9 +21,8 @@ const char* original_cookie_header(request_rec* r) {
 
 }  // namespace
 
-void keep_original_cookie_header(request_rec* r, std::string_view header) {
-    if (original_cookie_header(r)) return;
-    apr_table_setn(r->notes, kOriginalCookieNote, apr_pstrmemdup(r->pool, header.data(), header.size()));
+void keep_original_cookie_header(request_rec* r, const char* header) {
+    if (!original_cookie_header(r)) apr_table_setn(r->notes, kOriginalCookieNote, header);
 }
 
 CookieMap request_cookies(request_rec* r) {

@@ -23,9 +23,10 @@ CookieMap request_cookies(request_rec* r);
 std::string_view cookie_header(request_rec* r, std::string* joined);
 // The same, as the request's headers hold it now.
 std::string_view current_cookie_header(request_rec* r, std::string* joined);
-// Keeps `header` (the Cookie header as the client sent it) for cookie_header
-// and request_cookies, unless an earlier request of the chain kept one.
-void keep_original_cookie_header(request_rec* r, std::string_view header);
+// Keeps `header` (the Cookie header as the client sent it, owned by the
+// request's pool) for cookie_header and request_cookies, unless an earlier
+// request of the chain kept one.
+void keep_original_cookie_header(request_rec* r, const char* header);
 QueryParams request_query(request_rec* r);
 int64_t request_now(request_rec* r);
 
