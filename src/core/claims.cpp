@@ -83,6 +83,29 @@ std::string claim_variable_name(const std::string& claim) {
     return out;
 }
 
+std::optional<std::string> without_reserved_tokens(std::string_view connection) {
+    std::string kept;
+    bool removed = false;
+    size_t pos = 0;
+    while (pos <= connection.size()) {
+        size_t end = connection.find(',', pos);
+        if (end == std::string_view::npos) end = connection.size();
+        std::string_view token = connection.substr(pos, end - pos);
+        pos = end + 1;
+        while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+        while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+        if (token.empty()) continue;
+        if (is_reserved_header(std::string(token))) {
+            removed = true;
+            continue;
+        }
+        if (!kept.empty()) kept += ", ";
+        kept.append(token.data(), token.size());
+    }
+    if (!removed) return std::nullopt;
+    return kept;
+}
+
 bool is_reserved_header(const std::string& name) {
     if (name.size() < 6) return false;
     static const char prefix[] = "x-sso-";

@@ -10,7 +10,9 @@
 #include <jansson.h>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ssoauth {
@@ -38,6 +40,11 @@ std::string claim_variable_name(const std::string& claim);
 // True for any header a client might use to impersonate the module's output:
 // a name starting with "X-SSO-" in any letter case, with '-' or '_'.
 bool is_reserved_header(const std::string& name);
+// A Connection header value without the reserved names among its
+// comma-separated tokens (a proxy deletes the headers a client names there as
+// hop-by-hop, the module's own included): the other tokens as they came,
+// joined by ", ". std::nullopt when it names none; "" when it named only those.
+std::optional<std::string> without_reserved_tokens(std::string_view connection);
 
 constexpr const char* kAccessTokenHeader = "X-SSO-Access-Token";
 

@@ -74,8 +74,12 @@ std::string set_cookie_header(const std::string& name, const std::string& value,
     else if (max_age > 0)
         h += "; Max-Age=" + std::to_string(max_age);
     h += "; HttpOnly";
-    // SameSite=None is only honoured on Secure cookies.
-    if (settings.secure || settings.same_site == "None") h += "; Secure";
+    // SameSite=None is only honoured on Secure cookies, and browsers refuse a
+    // __Host- or __Secure- cookie without Secure (__Host- also needs Path=/
+    // and no Domain, which every cookie here has).
+    if (settings.secure || settings.same_site == "None" || name.rfind("__Host-", 0) == 0 ||
+        name.rfind("__Secure-", 0) == 0)
+        h += "; Secure";
     h += "; SameSite=" + settings.same_site;
     return h;
 }

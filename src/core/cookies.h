@@ -50,8 +50,9 @@ struct CookieSettings {
     std::string same_site = "Lax";  // Lax, Strict or None
 };
 
-// A Set-Cookie value: Path=/, HttpOnly, SameSite as configured, Secure when
-// configured or SameSite=None. max_age < 0: a browser-session cookie; 0: delete it.
+// A Set-Cookie value: Path=/, never Domain, HttpOnly, SameSite as configured,
+// Secure when configured, with SameSite=None, or for a name starting with
+// "__Host-" or "__Secure-" (which browsers accept only with Secure). max_age < 0: a browser-session cookie; 0: delete it.
 // Not checked: that name and value are valid cookie octets (callers pass
 // base64url or fixed names).
 std::string set_cookie_header(const std::string& name, const std::string& value,

@@ -4,6 +4,7 @@
 #include "core/bearer.h"
 #include "core/claim_requirement.h"
 #include "core/claims.h"
+#include "core/module_cookies.h"
 #include "core/request_policy.h"
 #include "core/return_to.h"
 #include "httpd/flow.h"
@@ -133,6 +134,26 @@ int export_identity(request_rec* r, const DirConfig* c, const Identity& id) {
     return OK;
 }
 
+// Once the module has read its cookies, the backend (a proxy, CGI's
+// HTTP_COOKIE) gets the Cookie header without them: the sealed session and
+// the sign-in attempts are the module's alone. The header as it came stays
+// readable by an internal redirect or a subrequest that authenticates again.
+void strip_module_cookies(request_rec* r, const DirConfig* c) {
+    if (c->strip_cookies == 0) return;
+    static const std::string default_prefix = CookieSettings().prefix;
+    std::string joined;
+    const std::string_view header = current_cookie_header(r, &joined);
+    if (header.empty()) return;
+    const auto rest = without_module_cookies(header, c->cookie_prefix ? c->cookie_prefix : default_prefix);
+    if (!rest) return;  // none of the module's: the header stays as it is
+    // One Cookie header: its value, which stays in the pool after the unset
+    // (no copy of a sealed session per request); several: their join.
+    keep_original_cookie_header(r, joined.empty() ? header.data()
+                                                  : apr_pstrmemdup(r->pool, joined.data(), joined.size()));
+    apr_table_unset(r->headers_in, "Cookie");
+    if (!rest->empty()) apr_table_setn(r->headers_in, "Cookie", apr_pstrmemdup(r->pool, rest->data(), rest->size()));
+}
+
 int unauthenticated(request_rec* r, const DirConfig* c) {
     const UnauthResponse how = unauthenticated_response(unauth_action(c), is_navigation(r), r->main != nullptr);
     if (how == UnauthResponse::StartSignIn)
@@ -152,11 +173,14 @@ int check_authn_impl(request_rec* r) {
         return OK;
     }
     const Identity& id = identity(r, c);
-    if (id.claims) return export_identity(r, c, id);
-    if (id.bearer) return respond_bearer_refused(r, c, id.refusal);
+    int status;
+    if (id.claims) status = export_identity(r, c, id);
+    else if (id.bearer) status = respond_bearer_refused(r, c, id.refusal);
     // A store that cannot be read is never taken as "not revoked", nor as "signed out".
-    if (id.verdict == SessionVerdict::StoreUnavailable) return respond_store_unavailable(r);
-    return unauthenticated(r, c);
+    else if (id.verdict == SessionVerdict::StoreUnavailable) status = respond_store_unavailable(r);
+    else status = unauthenticated(r, c);
+    if (status == OK) strip_module_cookies(r, c);  // through to the backend
+    return status;
 }
 
 authz_status check_claims(request_rec* r, const Requirements& requirements) {
@@ -181,6 +205,23 @@ authz_status check_claims(request_rec* r, const Requirements& requirements) {
 
 int check_authn(request_rec* r) { return guarded(r, "authentication", check_authn_impl); }
 
+namespace {
+
+// A client naming X-SSO-* in Connection would have a proxy (mod_proxy_http)
+// delete the module's own headers as hop-by-hop; its other tokens stay.
+void strip_reserved_connection_tokens(request_rec* r) {
+    const char* connection = apr_table_get(r->headers_in, "Connection");
+    if (!connection) return;
+    const auto kept = without_reserved_tokens(connection);
+    if (!kept) return;
+    apr_table_unset(r->headers_in, "Connection");
+    if (!kept->empty()) apr_table_set(r->headers_in, "Connection", kept->c_str());
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  SSOLOGNO(00150) "removed client-supplied X-SSO-* names from the Connection header");
+}
+
+}  // namespace
+
 int strip_reserved_headers(request_rec* r) {
     // Every X-SSO-* header (any case, '-' or '_') a client sent is removed
     // before any handler, CGI or proxy can see it: only the module sets them.
@@ -195,6 +236,8 @@ int strip_reserved_headers(request_rec* r) {
         apr_table_unset(r->headers_in, name.c_str());
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00051) "removed client-supplied header %s", name.c_str());
     }
+    strip_reserved_connection_tokens(r);
+    guard_trailers(r);
     return DECLINED;
 }
 

@@ -165,6 +165,11 @@ const char* set_unauth_action(cmd_parms* cmd, void* config, const char* value) {
     return set_choice(cmd, value, choices, &static_cast<DirConfig*>(config)->unauth_action);
 }
 
+const char* set_strip_cookies(cmd_parms*, void* config, int on) {
+    static_cast<DirConfig*>(config)->strip_cookies = on ? 1 : 0;
+    return nullptr;
+}
+
 const char* set_pass_access_token(cmd_parms*, void* config, int on) {
     static_cast<DirConfig*>(config)->pass_access_token = on ? 1 : 0;
     return nullptr;
@@ -261,6 +266,8 @@ const command_rec directives[] = {
                   "Lax (default), Strict or None"),
     AP_INIT_TAKE1("SSOAuthCookieName", as_cmd(set_cookie_prefix), nullptr, kClientContext,
                   "Prefix of the module's cookie names (default ssoauth)"),
+    AP_INIT_FLAG("SSOAuthStripCookies", as_cmd(set_strip_cookies), nullptr, kClientContext,
+                 "Remove the module's cookies from the Cookie header the backend sees (default On)"),
     AP_INIT_TAKE1("SSOAuthErrorURL", as_cmd(set_local_or_absolute_url), DIR_SLOT(error_url), kClientContext,
                   "Where a failed sign-in is sent, as <url>?error=<code>; unset: a built-in page"),
     AP_INIT_TAKE1("SSOAuthRemoteUserClaim", as_cmd(set_nonempty), DIR_SLOT(remote_user_claim), kClientContext,
@@ -304,6 +311,7 @@ void* create_dir_config(apr_pool_t* pool, char*) {
     c->token_auth = kTokenAuthUnset;
     c->cookie_secure = kSecureUnset;
     c->pass_access_token = kUnset;
+    c->strip_cookies = kUnset;
     c->unauth_action = kUnauthUnset;
     c->refresh_before = kUnset;
     c->revoke_on_signout = kUnset;
@@ -328,6 +336,7 @@ void* merge_dir_config(apr_pool_t* pool, void* base_v, void* add_v) {
     c->cookie_secure = add->cookie_secure != kSecureUnset ? add->cookie_secure : base->cookie_secure;
     c->same_site = add->same_site ? add->same_site : base->same_site;
     c->cookie_prefix = add->cookie_prefix ? add->cookie_prefix : base->cookie_prefix;
+    c->strip_cookies = add->strip_cookies != kUnset ? add->strip_cookies : base->strip_cookies;
     c->error_url = add->error_url ? add->error_url : base->error_url;
     c->remote_user_claim = add->remote_user_claim ? add->remote_user_claim : base->remote_user_claim;
     c->pass_claims = add->pass_claims ? add->pass_claims : base->pass_claims;

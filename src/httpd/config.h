@@ -40,6 +40,7 @@ struct DirConfig {
     int cookie_secure;          // SSOAuthCookieSecure
     const char* same_site;      // SSOAuthCookieSameSite
     const char* cookie_prefix;  // SSOAuthCookieName
+    int strip_cookies;          // SSOAuthStripCookies (unset: On)
     const char* error_url;      // SSOAuthErrorURL
     const char* remote_user_claim;     // SSOAuthRemoteUserClaim
     apr_array_header_t* pass_claims;   // SSOAuthPassClaims (const char*), null: the default list

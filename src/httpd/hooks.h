@@ -13,8 +13,13 @@ namespace httpd {
 int check_authn(request_rec* r);
 // handler: <base>/login, callback, session, refresh, signout, backchannel-logout.
 int endpoint_handler(request_rec* r);
-// post_read_request: removes every client-supplied X-SSO-* header.
+// post_read_request: removes every client-supplied X-SSO-* header, and every
+// X-SSO-* token of the Connection header (hop-by-hop names a proxy would delete).
 int strip_reserved_headers(request_rec* r);
+// reserved_trailers.cpp: the input filter that removes X-SSO-* trailers when
+// the body ends (registered once; added by strip_reserved_headers).
+void register_trailer_filter();
+void guard_trailers(request_rec* r);
 // The `Require sso-claim` authz provider.
 authz_status check_sso_claim(request_rec* r, const char* require_line, const void* parsed);
 const char* parse_sso_claim(cmd_parms* cmd, const char* require_line, const void** parsed);

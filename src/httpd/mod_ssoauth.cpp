@@ -26,6 +26,8 @@ const authz_provider sso_claim_provider = {
 void register_hooks(apr_pool_t* pool) {
     // Client-supplied X-SSO-* headers go before anything else sees the request.
     ap_hook_post_read_request(ssoauth::httpd::strip_reserved_headers, nullptr, nullptr, APR_HOOK_REALLY_FIRST);
+    // ... and X-SSO-* trailers when a chunked body ends (MergeTrailers On merges them into the headers).
+    ssoauth::httpd::register_trailer_filter();
     // Load-time initialisation of libcurl (not thread-safe, so before any worker).
     ap_hook_post_config(post_config, nullptr, nullptr, APR_HOOK_MIDDLE);
     // The shared store: its mutex type is registered before the config is read

@@ -7,8 +7,30 @@
 namespace ssoauth {
 namespace httpd {
 
+namespace {
+
+const char kOriginalCookieNote[] = "ssoauth-original-cookie";
+
+// An internal redirect shares its headers with the request it came from, and
+// a subrequest copies them: both may have lost the module's cookies already.
+const char* original_cookie_header(request_rec* r) {
+    for (request_rec* q = r; q; q = q->prev ? q->prev : q->main)
+        if (const char* original = apr_table_get(q->notes, kOriginalCookieNote)) return original;
+    return nullptr;
+}
+
+}  // namespace
+
+void keep_original_cookie_header(request_rec* r, const char* header) {
+    if (!original_cookie_header(r)) apr_table_setn(r->notes, kOriginalCookieNote, header);
+}
+
 CookieMap request_cookies(request_rec* r) {
     CookieMap cookies;
+    if (const char* original = original_cookie_header(r)) {
+        parse_cookie_header(original, &cookies);
+        return cookies;
+    }
     // Several Cookie headers may arrive (HTTP/2); each is parsed.
     apr_table_do(
         [](void* rec, const char*, const char* value) -> int {
@@ -20,6 +42,11 @@ CookieMap request_cookies(request_rec* r) {
 }
 
 std::string_view cookie_header(request_rec* r, std::string* joined) {
+    if (const char* original = original_cookie_header(r)) return original;
+    return current_cookie_header(r, joined);
+}
+
+std::string_view current_cookie_header(request_rec* r, std::string* joined) {
     struct Headers {
         const char* first = nullptr;
         int count = 0;

@@ -13,10 +13,20 @@
 namespace ssoauth {
 namespace httpd {
 
+// The cookies as the client sent them: when the module's own were removed from
+// the Cookie header (strip_module_cookies), the header as it came, kept in the
+// notes of this request or of the one it was redirected from or is a subrequest of.
 CookieMap request_cookies(request_rec* r);
 // Every Cookie request header, joined with "; " into `joined` when there are
 // several; the view points at the request's own header when there is one.
+// As the client sent it, like request_cookies.
 std::string_view cookie_header(request_rec* r, std::string* joined);
+// The same, as the request's headers hold it now.
+std::string_view current_cookie_header(request_rec* r, std::string* joined);
+// Keeps `header` (the Cookie header as the client sent it, owned by the
+// request's pool) for cookie_header and request_cookies, unless an earlier
+// request of the chain kept one.
+void keep_original_cookie_header(request_rec* r, const char* header);
 QueryParams request_query(request_rec* r);
 int64_t request_now(request_rec* r);
 

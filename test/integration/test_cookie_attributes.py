@@ -1,6 +1,7 @@
 """Cookie attributes: SSOAuthCookieSameSite Strict and None, and
 SSOAuthCookieSecure On, Off and Auto, including Auto behind a
-TLS-terminating proxy (directives.md, troubleshooting.md#secure-cookies-over-http).
+TLS-terminating proxy (directives.md, troubleshooting.md#secure-cookies-over-http),
+and a `__Host-` cookie name (always Secure, Path=/, no Domain).
 
 Every Set-Cookie of the module (state cookie, session cookie, refreshed
 session, deletions) is checked, not only the first.  The browser here is
@@ -158,3 +159,47 @@ def test_auto_secure_behind_tls_terminating_proxy(idp_factory, httpd_factory, ca
     finally:
         for f in fronts.values():
             f.stop()
+
+
+def assert_host_prefix_rules(resp, prefix="__Host-app"):
+    """Every cookie of the module in a response obeys the __Host- rules:
+    Secure, Path=/, no Domain."""
+    cookies = [c for c in set_cookies(resp) if c[0].startswith(prefix + "_")]
+    assert cookies, set_cookie_headers(resp)
+    for name, _, attrs in cookies:
+        assert "secure" in attrs and attrs.get("path") == "/" and "domain" not in attrs, (name, attrs)
+    return cookies
+
+
+def test_host_prefixed_cookie_name_is_always_written_by_the_host_prefix_rules(idp_factory, httpd_factory, ca):
+    """SSOAuthCookieName __Host-app (the recommended production setting):
+    every cookie is Secure with Path=/ and no Domain, even with
+    SSOAuthCookieSecure Off (a browser refuses a __Host- cookie otherwise),
+    and a whole session works behind a TLS-terminating proxy."""
+    extra = "SSOAuthCookieName __Host-app\nSSOAuthCookieSecure Off"
+    certificate = ca.issue(("127.0.0.1",), "proxy")
+    front = Front(certificate=certificate, name="TLS proxy (__Host-)")
+    try:
+        provider = idp_factory(redirect_uris=[front.url("/api/auth/callback")],
+                               post_logout_uris=[front.url("/logged-out")], name="idp (__Host- cookies)")
+        httpd = httpd_factory(conf(provider.issuer, extra=extra + "\nSSOAuthRedirectURI %s/api/auth/callback"
+                                   % front.origin))
+        front.upstream_port = httpd.port
+        browser = Browser()
+        trust(browser, ca)
+        r = browser.get(front.url("/api/auth/login?returnTo=%2Fdemo%2F"), follow=False)
+        authorize_query(r, provider.issuer)
+        assert_host_prefix_rules(r)
+        callback, _ = browser.idp_login(r.headers["Location"])
+        r = browser.get(callback, follow=False)
+        assert r.status_code == 302, (r.status_code, r.text[:500])
+        names = {n for n, _, _ in assert_host_prefix_rules(r)}
+        assert "__Host-app_session" in names, names
+        r = browser.get(front.url("/demo/?format=json"), follow=False)
+        assert r.status_code == 200 and r.json()["remote_user"], (r.status_code, r.text[:300])
+        r = browser.post(front.url("/api/auth/signout"), follow=False, headers=same_origin(front.origin))
+        assert_json(r, 200)
+        assert_host_prefix_rules(r)
+        browser.session.close()
+    finally:
+        front.stop()

@@ -4,7 +4,11 @@
     backend (X-SSO-Claim-*, optionally X-SSO-Access-Token);
   * client-supplied X-SSO-* headers (any case, '-' or '_') never reach a
     backend, on protected, unprotected, proxied and OPTIONS requests, and on
-    the module's own endpoints, each removal logged as SSOAUTH00051;
+    the module's own endpoints, each removal logged as SSOAUTH00051; nor can
+    a client make a proxy drop the module's headers by naming them in
+    `Connection:`, or smuggle them as trailers with `MergeTrailers On`;
+  * the module's own cookies (session, chunks, state) never reach a proxied
+    or CGI backend, the application's cookies do (SSOAuthStripCookies);
   * `Require sso-claim` (exact, regex, several arguments, RequireAny,
     RequireAll, booleans, array claims) and its configtest failure;
   * unauthenticated non-navigation requests get the 401 JSON, never a
@@ -385,6 +389,150 @@ def test_all_spoof_variants_in_one_request(idp, httpd_factory, echo):
     for name in ("X-SSO-Claim-Email", "X_SSO_CLAIM_EMAIL", "X-SSO-Access-Token", "X-SSO-Claim-Role",
                  "x_sso-Claim-role", "X-SSO-", "x_sso_"):
         assert wait_for_log(httpd, r"SSOAUTH00051: removed client-supplied header %s$" % re.escape(name)), name
+
+
+def test_connection_header_naming_x_sso_cannot_make_proxy_drop_module_headers(idp, httpd_factory, browser, echo):
+    """A client lists the module's headers in `Connection:` so that
+    mod_proxy_http would delete them as hop-by-hop: the backend still gets
+    every X-SSO-* header the module set, and the client's other Connection
+    tokens still work (a header they name is dropped by the proxy)."""
+    httpd = start_with(httpd_factory, lambda h: (
+        module_directives(idp.issuer) + PROTECT_DEMO
+        + proxy_location("/echo/", echo, auth="SSOAuth", require="Require valid-user",
+                         extra="    SSOAuthPassAccessToken On")))
+    resp, hops = browser.sign_in(httpd.url("/demo/"))
+    assert resp.status_code == 200, hops
+    sub = demo_json(browser, httpd.url("/demo/?format=json"))["remote_user"]
+    before = log_mark(httpd)
+    r = browser.get(httpd.url("/echo/conn"), follow=False, headers={
+        "Connection": "keep-alive, X-SSO-Claim-Sub, x_sso_claim_email, X-SSO-Access-Token, X-Hop",
+        "X-Hop": "dropped-by-proxy"})
+    assert r.status_code == 200, r.text
+    seen = lower_headers(echo.last("GET", "/conn")["headers"])
+    assert seen.get("x-sso-claim-sub") == [sub], seen
+    assert seen.get("x-sso-claim-email") == [DEMO_EMAIL], seen
+    assert len(seen.get("x-sso-access-token", [])) == 1, seen
+    assert "x-hop" not in seen, seen  # the client's own hop-by-hop token still applies
+    assert wait_for_log(httpd, r"SSOAUTH00150: removed client-supplied X-SSO-\* names from the Connection header",
+                        before)
+
+
+def test_x_sso_trailers_merged_by_merge_trailers_never_reach_backend(idp, httpd_factory, browser, echo):
+    """With `MergeTrailers On`, a chunked body's trailers are merged into the
+    request headers after post_read_request removed the client's X-SSO-*
+    headers: an X-SSO-* trailer must neither reach the backend nor displace
+    the module's own value."""
+    import http.client
+    httpd = start_with(httpd_factory, lambda h: (
+        "MergeTrailers On\n" + module_directives(idp.issuer) + PROTECT_DEMO
+        + proxy_location("/echo/", echo, auth="SSOAuth", require="Require valid-user")
+        + proxy_location("/open-echo/", echo)))
+    resp, hops = browser.sign_in(httpd.url("/demo/"))
+    assert resp.status_code == 200, hops
+    sub = demo_json(browser, httpd.url("/demo/?format=json"))["remote_user"]
+    cookie = "; ".join("%s=%s" % (c.name, c.value) for c in browser.cookies)
+
+    def post_with_trailers(path, headers):
+        conn = http.client.HTTPConnection("127.0.0.1", httpd.port, timeout=10)
+        conn.putrequest("POST", path)
+        for name, value in headers.items():
+            conn.putheader(name, value)
+        conn.putheader("Transfer-Encoding", "chunked")
+        conn.putheader("Trailer", "X-SSO-Claim-Sub, X-SSO-Claim-Role")
+        conn.endheaders()
+        conn.send(b"5\r\nhello\r\n0\r\nX-SSO-Claim-Sub: attacker\r\nX-SSO-Claim-Role: admin\r\n"
+                  b"X-App-Trailer: kept\r\n\r\n")
+        r = conn.getresponse()
+        body = r.read()
+        conn.close()
+        return r.status, body
+
+    for path, headers, claims in (("/echo/t1", {"Cookie": cookie}, {"x-sso-claim-sub": [sub]}),
+                                  ("/open-echo/t2", {}, {})):
+        before = log_mark(httpd)
+        status, body = post_with_trailers(path, headers)
+        assert status == 200, (status, body[:300])
+        seen = lower_headers(echo.last("POST", path[path.index("/", 1):])["headers"])
+        assert "attacker" not in json.dumps(seen) and "admin" not in json.dumps(seen), seen
+        assert "x-sso-claim-role" not in seen, seen
+        for name, values in claims.items():
+            assert seen.get(name) == values, seen
+        assert wait_for_log(httpd, r"SSOAUTH00151: removed client-supplied trailer X-SSO-Claim-Sub$", before)
+
+
+# ================================================================ 2b. the module's cookies stay with it
+
+COOKIE_CGI = "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n%s' \"$HTTP_COOKIE\"\n"
+APP_COOKIES = ("theme=dark", 'lang="en US"')
+
+
+def with_cookie_cgi(httpd):
+    """/demo/cookie.cgi answers with the HTTP_COOKIE it was given."""
+    script = httpd.root / "cgi-demo" / "cookie.cgi"
+    script.write_text(COOKIE_CGI)
+    script.chmod(0o755)
+    return ""
+
+
+def module_cookies(browser):
+    """name=value of the module's cookies in the jar (the IdP's, on the same host, are left out)."""
+    return ["%s=%s" % (c.name, c.value) for c in browser.cookies if c.name.startswith("ssoauth_")]
+
+
+def cookie_header_with_app_cookies(browser):
+    """The browser's cookies (the module's session) between the
+    application's own, plus a leftover state cookie of the module."""
+    module = module_cookies(browser)
+    assert any(c.startswith("ssoauth_session=") for c in module), module
+    return "; ".join([APP_COOKIES[0]] + module + ["ssoauth_state_0123456789abcdef=leftover", APP_COOKIES[1]])
+
+
+def test_module_cookies_never_reach_backends(idp, httpd_factory, browser, echo):
+    """The sealed session and state cookies are the module's: a proxied
+    backend's Cookie header and a CGI script's HTTP_COOKIE hold only the
+    application's cookies, byte for byte and in order, also after an internal
+    redirect (ErrorDocument) into another protected location."""
+    httpd = start_with(httpd_factory, lambda h: (
+        module_directives(idp.issuer) + PROTECT_DEMO + with_cookie_cgi(h)
+        + proxy_location("/echo/", echo, auth="SSOAuth", require="Require valid-user")
+        + '<Location "/redir">\n    AuthType SSOAuth\n    Require valid-user\n'
+          '    ErrorDocument 404 /demo/cookie.cgi\n</Location>\n'))
+    resp, hops = browser.sign_in(httpd.url("/demo/"))
+    assert resp.status_code == 200, hops
+    header = {"Cookie": cookie_header_with_app_cookies(browser)}
+    expected = "; ".join(APP_COOKIES)
+
+    r = browser.get(httpd.url("/echo/cookies"), follow=False, headers=header)
+    assert r.status_code == 200, (r.status_code, r.text[:300])
+    seen = lower_headers(echo.last("GET", "/cookies")["headers"])
+    assert seen.get("cookie") == [expected], seen
+
+    r = browser.get(httpd.url("/demo/cookie.cgi"), follow=False, headers=header)
+    assert r.status_code == 200, (r.status_code, r.text[:300])
+    assert r.text == expected, r.text
+
+    r = browser.get(httpd.url("/redir/missing"), follow=False, headers=header)
+    assert r.status_code == 404, (r.status_code, r.headers, r.text[:300])
+    assert r.text == expected, r.text
+
+    # Only the module's cookies: no Cookie header reaches the backend at all.
+    only_module = {"Cookie": "; ".join(module_cookies(browser))}
+    r = browser.get(httpd.url("/echo/none"), follow=False, headers=only_module)
+    assert r.status_code == 200, r.text
+    assert "cookie" not in lower_headers(echo.last("GET", "/none")["headers"])
+
+
+def test_strip_cookies_off_hands_the_module_cookies_to_the_backend(idp, httpd_factory, browser, echo):
+    httpd = start_with(httpd_factory, lambda h: (
+        module_directives(idp.issuer) + PROTECT_DEMO
+        + proxy_location("/echo/", echo, auth="SSOAuth", require="Require valid-user",
+                         extra="    SSOAuthStripCookies Off")))
+    resp, hops = browser.sign_in(httpd.url("/demo/"))
+    assert resp.status_code == 200, hops
+    header = {"Cookie": cookie_header_with_app_cookies(browser)}
+    r = browser.get(httpd.url("/echo/kept"), follow=False, headers=header)
+    assert r.status_code == 200, r.text
+    assert lower_headers(echo.last("GET", "/kept")["headers"]).get("cookie") == [header["Cookie"]]
 
 
 # ================================================================ 3. Require sso-claim

@@ -192,6 +192,21 @@ BOOST_AUTO_TEST_CASE(headers_that_merely_resemble_the_prefix_are_not_reserved) {
         BOOST_TEST(!is_reserved_header(name), name);
 }
 
+BOOST_AUTO_TEST_CASE(connection_tokens_naming_x_sso_headers_are_removed_and_others_kept) {
+    const auto out = without_reserved_tokens("keep-alive, X-SSO-Claim-Email,x_sso_claim_sub , Upgrade,X-SSO-");
+    BOOST_REQUIRE(out.has_value());
+    BOOST_TEST(*out == "keep-alive, Upgrade");
+    const auto only = without_reserved_tokens(" X-SSO-Access-Token ");
+    BOOST_REQUIRE(only.has_value());
+    BOOST_TEST(only->empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_header_naming_no_x_sso_header_is_not_rewritten) {
+    BOOST_TEST(!without_reserved_tokens("close").has_value());
+    BOOST_TEST(!without_reserved_tokens("keep-alive, X-SSOX, Upgrade").has_value());
+    BOOST_TEST(!without_reserved_tokens("").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(default_pass_claims_are_the_documented_five) {
     BOOST_TEST(default_pass_claims() ==
                (std::vector<std::string>{"sub", "email", "name", "email_verified", "role"}),

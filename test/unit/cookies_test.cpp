@@ -132,4 +132,16 @@ BOOST_AUTO_TEST_CASE(samesite_none_is_always_secure_and_a_positive_max_age_is_wr
     BOOST_TEST(set_cookie_header("n", "v", s, 300) == "n=v; Path=/; Max-Age=300; HttpOnly; Secure; SameSite=None");
 }
 
+BOOST_AUTO_TEST_CASE(host_prefixed_cookies_are_written_secure_with_path_root_and_no_domain) {
+    CookieSettings plain;  // Secure not configured (SSOAuthCookieSecure Off, or Auto over http)
+    for (const char* name : {"__Host-app_session", "__Secure-app_state_0123456789abcdef"})
+        for (long max_age : {-1L, 0L, 300L}) {
+            const std::string h = set_cookie_header(name, "v", plain, max_age);
+            BOOST_TEST(h.find("; Secure") != std::string::npos, h);
+            BOOST_TEST(h.find("; Path=/;") != std::string::npos, h);
+            BOOST_TEST(h.find("Domain") == std::string::npos, h);
+        }
+    BOOST_TEST(set_cookie_header("app_session", "v", plain, -1).find("Secure") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -175,6 +175,11 @@ BOOST_AUTO_TEST_CASE(a_local_path_stays_on_this_host) {
     BOOST_TEST(!is_local_path(""));
 }
 
+BOOST_AUTO_TEST_CASE(a_host_or_secure_cookie_prefix_is_accepted) {
+    BOOST_TEST(check_cookie_prefix("__Host-ssoauth") == "");
+    BOOST_TEST(check_cookie_prefix("__Secure-app") == "");
+}
+
 BOOST_AUTO_TEST_CASE(a_cookie_prefix_is_1_to_64_safe_characters) {
     BOOST_TEST(check_cookie_prefix("ssoauth") == "");
     BOOST_TEST(check_cookie_prefix("App_2-x") == "");
