@@ -38,22 +38,39 @@ public:
                 int64_t now) {
         auto owned = std::make_unique<const std::string>(sealed);
         const std::string_view key(*owned);  // points into the entry's own copy, which never moves
+        const size_t cost = cost_of(sealed);
+        if (cost > kMaxBytes) return;  // never cached: it would evict everything else
         std::lock_guard<std::mutex> lock(mutex_);
-        if (entries_.size() >= kMaxEntries) {
+        erase(entries_.find(key));
+        if (entries_.size() >= kMaxEntries || bytes_ + cost > kMaxBytes) {
             for (auto it = entries_.begin(); it != entries_.end();)
-                it = it->second.session->expires_at <= now ? entries_.erase(it) : std::next(it);
-            if (entries_.size() >= kMaxEntries) entries_.clear();
+                it = it->second.session->expires_at <= now ? erase(it) : std::next(it);
+            if (entries_.size() >= kMaxEntries || bytes_ + cost > kMaxBytes) {
+                entries_.clear();
+                bytes_ = 0;
+            }
         }
-        entries_.erase(key);
-        entries_.emplace(key, Entry{std::move(owned), sealer, name, std::move(session)});
+        entries_.emplace(key, Entry{std::move(owned), sealer, name, std::move(session), cost});
+        bytes_ += cost;
     }
     size_t size() {
         std::lock_guard<std::mutex> lock(mutex_);
         return entries_.size();
     }
+    size_t bytes() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return bytes_;
+    }
 
 private:
-    static constexpr size_t kMaxEntries = 1024;  // a few MiB per process at most
+    static constexpr size_t kMaxEntries = 1024;
+    // The memory an entry holds, estimated from its sealed value: the copy of
+    // that value, plus the session it opens to, whose inflated JSON and parsed
+    // claims are a few times larger (deflate, then jansson's tree).
+    static size_t cost_of(std::string_view sealed) { return sealed.size() * 8 + 512; }
+    // About 11 KB an entry for a typical 1.3 KB cookie (the count binds), 256 KB
+    // for the largest (8 chunks): at most 64 MiB however large the sessions.
+    static constexpr size_t kMaxBytes = size_t(64) << 20;
     // A sealed value ends with its GCM tag: hashing the tail is enough to
     // spread entries, and equality is still checked on the whole value.
     struct TailHash {
@@ -67,9 +84,17 @@ private:
         uint64_t sealer;
         std::string name;
         SessionPtr session;
+        size_t cost;
     };
+    using Map = std::unordered_map<std::string_view, Entry, TailHash>;
+    Map::iterator erase(Map::iterator it) {  // callers hold mutex_
+        if (it == entries_.end()) return it;
+        bytes_ -= it->second.cost;
+        return entries_.erase(it);
+    }
     std::mutex mutex_;
-    std::unordered_map<std::string_view, Entry, TailHash> entries_;
+    Map entries_;
+    size_t bytes_ = 0;  // the estimated memory of every entry
 };
 
 OpenedSessions& opened_sessions() {
@@ -80,6 +105,7 @@ OpenedSessions& opened_sessions() {
 }  // namespace
 
 size_t cached_session_count() { return opened_sessions().size(); }
+size_t cached_session_bytes() { return opened_sessions().bytes(); }
 
 namespace {
 SessionStatus open_sealed(std::string_view sealed, const std::string& name, const CookieSealer& sealer,

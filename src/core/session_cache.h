@@ -57,7 +57,10 @@ std::vector<std::string> seal_session(const Session& session, const CookieSettin
 std::vector<std::string> seal_session(SessionPtr session, const CookieSettings& settings,
                                       const CookieSealer& sealer, const CookieMap& request_cookies);
 
-// How many opened sessions this process holds (for tests and diagnostics).
+// How many opened sessions this process holds (for tests and diagnostics):
+// at most 1024, and at most 64 MiB of them as estimated from their sealed
+// size (8 bytes of session per byte of cookie).
 size_t cached_session_count();
+size_t cached_session_bytes();
 
 }  // namespace ssoauth

@@ -156,6 +156,24 @@ BOOST_AUTO_TEST_CASE(a_full_cache_drops_its_expired_sessions_first_and_all_of_th
     BOOST_TEST(opened.get() != kept.get());  // opened again from the cookie
 }
 
+BOOST_AUTO_TEST_CASE(a_cache_of_large_sessions_stays_within_its_byte_budget) {
+    // 500 live sessions whose cookies are ~22 KB each (~176 KB estimated each): under the entry cap, but
+    // far more memory than the byte budget allows (hundreds of MB before).
+    auto sealer = test::session_test_sealer();
+    CookieSettings settings;
+    const int64_t wall = static_cast<int64_t>(std::time(nullptr));
+    Session big = sample_session();
+    big.expires_at = wall + 86400;
+    json_object_set_new(big.claims.get(), "bulk", json_string(incompressible(22000).c_str()));
+    const size_t budget = size_t(64) << 20;
+    for (int i = 0; i < 500; ++i) {
+        BOOST_TEST_REQUIRE(!seal_session(big, settings, *sealer, CookieMap()).empty());
+        BOOST_TEST_REQUIRE(cached_session_bytes() <= budget);
+    }
+    BOOST_TEST(cached_session_count() <= (budget / (22000 * 8)) + 1);  // the budget binds, not the 1024 entries
+    BOOST_TEST(cached_session_bytes() > 0u);
+}
+
 BOOST_AUTO_TEST_CASE(session_status_names_are_the_documented_reasons) {
     // docs/endpoints.md lists them as the refresh endpoint's 401 reasons.
     BOOST_TEST(std::string(session_status_name(SessionStatus::Ok)) == "ok");
