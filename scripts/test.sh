@@ -121,7 +121,8 @@ read -r p f note < <("$PY" scripts/test_report.py junit integration "$JUNIT" "$r
 record integration "${p:-0}" "${f:-1}" "$([ "${note:--}" = "-" ] || echo "$note")"
 
 section "httpd error logs"
-read -r p f note < <("$PY" scripts/test_report.py httpd-logs "$SERVERS_TMP")
+rm -rf "$OUT/httpd-logs"
+read -r p f note < <("$PY" scripts/test_report.py httpd-logs "$SERVERS_TMP" "$OUT/httpd-logs")
 record httpd-logs "${p:-0}" "${f:-1}" "$([ "${note:--}" = "-" ] || echo "$note")"
 rm -rf "$SERVERS_TMP"
 

@@ -4,7 +4,8 @@ only go green when every suite really ran.
 
   test_report.py boost  SUITE XML EXIT_CODE   a Boost.Test report (--report_level=detailed)
   test_report.py junit  SUITE XML EXIT_CODE   a pytest JUnit XML report
-  test_report.py httpd-logs DIR               every httpd error_log under DIR
+  test_report.py httpd-logs DIR [KEEP]        every httpd error_log under DIR; offending
+                                              logs (with the server's config) are copied to KEEP
 
 The first two print the suite's skipped cases with their reasons to stderr and
 one line "PASSED FAILED NOTE" to stdout. A suite counts one failure more when
@@ -90,8 +91,9 @@ def report(suite, cases, exit_code, ok_exit_codes=(0,)):
     return passed, failed, ",".join(notes) or "-"
 
 
-def httpd_logs(directory):
+def httpd_logs(directory, keep=None):
     bad = []
+    offending = set()
     died = re.compile(r"exit signal|child pid \d+ exit signal|caught SIGSEGV|possible coredump")
     severe = re.compile(r"\[[a-z_]*ssoauth:(crit|alert|emerg)\]|\[:(crit|alert|emerg)\].*SSOAUTH\d+")
     logs = sorted(Path(directory).glob("**/error_log")) if Path(directory).is_dir() else []
@@ -99,6 +101,17 @@ def httpd_logs(directory):
         for line in log.read_text(errors="replace").splitlines():
             if died.search(line) or severe.search(line):
                 bad.append("%s: %s" % (log, line))
+                offending.add(log)
+    if keep and offending:
+        # The server roots are deleted after the run: keep what explains the failure.
+        import shutil
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for n, log in enumerate(sorted(offending)):
+            root = log.parent.parent
+            for name in ("logs/error_log", "logs/access_log", "httpd.conf"):
+                if (root / name).is_file():
+                    shutil.copy(root / name, Path(keep) / ("%d-%s-%s" % (n, root.name, name.replace("/", "_"))))
+        print("httpd-logs: offending logs kept in %s" % keep, file=sys.stderr)
     for line in bad:
         print("httpd-logs: " + line, file=sys.stderr)
     print("httpd-logs: %d error_log files read, %d offending lines" % (len(logs), len(bad)), file=sys.stderr)
@@ -108,8 +121,8 @@ def httpd_logs(directory):
 
 
 def main(argv):
-    if len(argv) == 3 and argv[1] == "httpd-logs":
-        print("%d %d %s" % httpd_logs(argv[2]))
+    if len(argv) in (3, 4) and argv[1] == "httpd-logs":
+        print("%d %d %s" % httpd_logs(argv[2], argv[3] if len(argv) == 4 else None))
         return 0
     if len(argv) != 5 or argv[1] not in ("boost", "junit"):
         print(__doc__, file=sys.stderr)
