@@ -113,11 +113,12 @@ void BearerVerifier::remember(const std::string& key, const SharedClaims& claims
 std::shared_ptr<BearerVerifier> bearer_verifier_for(const std::string& issuer, const std::string& audience,
                                                     const HttpOptions& options, int64_t skew) {
     using Key = std::tuple<std::string, std::string, long, bool, std::string, int64_t>;
-    static std::mutex mutex;
-    static std::map<Key, std::shared_ptr<BearerVerifier>> verifiers;
+    // Never destroyed, like provider_for's map: nothing is freed under a worker at exit.
+    static auto* mutex = new std::mutex;
+    static auto* verifiers = new std::map<Key, std::shared_ptr<BearerVerifier>>;
     Key key{issuer, audience, options.timeout_ms, options.verify_tls, options.ca_bundle, skew};
-    std::lock_guard<std::mutex> lock(mutex);
-    auto& slot = verifiers[key];
+    std::lock_guard<std::mutex> lock(*mutex);
+    auto& slot = (*verifiers)[key];
     if (!slot) slot = std::make_shared<BearerVerifier>(provider_for(issuer, options), audience, skew);
     return slot;
 }

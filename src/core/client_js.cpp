@@ -93,10 +93,11 @@ std::string client_js_etag(const std::string& script) {
 }
 
 std::shared_ptr<const ClientScript> client_script(const std::string& endpoint_base) {
-    static std::mutex mutex;
-    static std::map<std::string, std::shared_ptr<const ClientScript>> built;  // one per configured base
-    std::lock_guard<std::mutex> lock(mutex);
-    auto& slot = built[endpoint_base];
+    // One per configured base; never destroyed, like provider_for's map.
+    static auto* mutex = new std::mutex;
+    static auto* built = new std::map<std::string, std::shared_ptr<const ClientScript>>;
+    std::lock_guard<std::mutex> lock(*mutex);
+    auto& slot = (*built)[endpoint_base];
     if (!slot) {
         std::string body = client_js(endpoint_base);
         std::string etag = client_js_etag(body);

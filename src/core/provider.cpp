@@ -43,11 +43,13 @@ TokenStatus Provider::verify_id_token(const std::string& id_token, const Provide
 
 std::shared_ptr<Provider> provider_for(const std::string& issuer, const HttpOptions& options) {
     using Key = std::tuple<std::string, long, bool, std::string>;
-    static std::mutex mutex;
-    static std::map<Key, std::shared_ptr<Provider>> providers;
+    // Never destroyed: an httpd child's exit() must not free keys and curl
+    // handles under a worker thread that may still be using them.
+    static auto* mutex = new std::mutex;
+    static auto* providers = new std::map<Key, std::shared_ptr<Provider>>;
     Key key{issuer, options.timeout_ms, options.verify_tls, options.ca_bundle};
-    std::lock_guard<std::mutex> lock(mutex);
-    auto& slot = providers[key];
+    std::lock_guard<std::mutex> lock(*mutex);
+    auto& slot = (*providers)[key];
     if (!slot) slot = std::make_shared<Provider>(issuer, make_curl_http_client(options));
     return slot;
 }
