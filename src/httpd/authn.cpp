@@ -222,17 +222,12 @@ void strip_reserved_connection_tokens(request_rec* r) {
 
 }  // namespace
 
-int strip_reserved_headers(request_rec* r) {
+namespace {
+
+int strip_reserved_headers_impl(request_rec* r) {
     // Every X-SSO-* header (any case, '-' or '_') a client sent is removed
     // before any handler, CGI or proxy can see it: only the module sets them.
-    std::vector<std::string> names;
-    apr_table_do(
-        [](void* rec, const char* name, const char*) -> int {
-            if (is_reserved_header(name)) static_cast<std::vector<std::string>*>(rec)->push_back(name);
-            return 1;
-        },
-        &names, r->headers_in, nullptr);
-    for (const auto& name : names) {
+    for (const auto& name : reserved_header_names(r->headers_in)) {
         apr_table_unset(r->headers_in, name.c_str());
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00051) "removed client-supplied header %s", name.c_str());
     }
@@ -240,6 +235,12 @@ int strip_reserved_headers(request_rec* r) {
     guard_trailers(r);
     return DECLINED;
 }
+
+}  // namespace
+
+// Guarded like every hook: a failure here refuses the request (500), it never
+// lets a client's X-SSO-* header through.
+int strip_reserved_headers(request_rec* r) { return guarded(r, "removing client X-SSO-* headers", strip_reserved_headers_impl); }
 
 authz_status check_sso_claim(request_rec* r, const char*, const void* parsed) {
     try {

@@ -1,3 +1,4 @@
+#include "core/claims.h"
 #include "core/random.h"
 #include "core/request_policy.h"
 #include "httpd/request.h"
@@ -32,13 +33,18 @@ CookieMap request_cookies(request_rec* r) {
         return cookies;
     }
     // Several Cookie headers may arrive (HTTP/2); each is parsed.
-    apr_table_do(
-        [](void* rec, const char*, const char* value) -> int {
-            parse_cookie_header(value, static_cast<CookieMap*>(rec));  // the first of a name wins
-            return 1;
-        },
-        &cookies, r->headers_in, "Cookie", nullptr);
+    for_each_entry(r->headers_in, "Cookie", [&](const char*, const char* value) {
+        parse_cookie_header(value, &cookies);  // the first of a name wins
+    });
     return cookies;
+}
+
+std::vector<std::string> reserved_header_names(const apr_table_t* table) {
+    std::vector<std::string> names;
+    for_each_entry(table, nullptr, [&](const char* name, const char*) {
+        if (is_reserved_header(name)) names.push_back(name);
+    });
+    return names;
 }
 
 std::string_view cookie_header(request_rec* r, std::string* joined) {
@@ -47,25 +53,18 @@ std::string_view cookie_header(request_rec* r, std::string* joined) {
 }
 
 std::string_view current_cookie_header(request_rec* r, std::string* joined) {
-    struct Headers {
-        const char* first = nullptr;
-        int count = 0;
-        std::string* joined;
-    } headers{nullptr, 0, joined};
-    apr_table_do(
-        [](void* rec, const char*, const char* value) -> int {
-            auto* h = static_cast<Headers*>(rec);
-            if (h->count++ == 0) {
-                h->first = value;
-            } else {
-                if (h->count == 2) h->joined->assign(h->first);
-                h->joined->append("; ").append(value);
-            }
-            return 1;
-        },
-        &headers, r->headers_in, "Cookie", nullptr);
-    if (headers.count == 0) return std::string_view();
-    return headers.count == 1 ? std::string_view(headers.first) : std::string_view(*joined);
+    const char* first = nullptr;
+    int count = 0;
+    for_each_entry(r->headers_in, "Cookie", [&](const char*, const char* value) {
+        if (count++ == 0) {
+            first = value;
+            return;
+        }
+        if (count == 2) joined->assign(first);
+        joined->append("; ").append(value);
+    });
+    if (count == 0) return std::string_view();
+    return count == 1 ? std::string_view(first) : std::string_view(*joined);
 }
 
 QueryParams request_query(request_rec* r) { return parse_query(r->args ? r->args : ""); }

@@ -16,6 +16,20 @@ namespace httpd {
 // The cookies as the client sent them: when the module's own were removed from
 // the Cookie header (strip_module_cookies), the header as it came, kept in the
 // notes of this request or of the one it was redirected from or is a subrequest of.
+// Visits each entry of `table` (only those named `name`, any letter case, when
+// it is not null) in order. Plain C++ iteration rather than apr_table_do: no
+// C frame sits between a thrown exception and the hook's guard.
+template <typename Visit>
+void for_each_entry(const apr_table_t* table, const char* name, Visit visit) {
+    const apr_array_header_t* entries = apr_table_elts(table);
+    const auto* entry = reinterpret_cast<const apr_table_entry_t*>(entries->elts);
+    for (int i = 0; i < entries->nelts; ++i)
+        if (entry[i].key && (!name || !strcasecmp(entry[i].key, name))) visit(entry[i].key, entry[i].val);
+}
+
+// The names of the client-supplied X-SSO-* entries of `table` (headers or trailers).
+std::vector<std::string> reserved_header_names(const apr_table_t* table);
+
 CookieMap request_cookies(request_rec* r);
 // Every Cookie request header, joined with "; " into `joined` when there are
 // several; the view points at the request's own header when there is one.

@@ -17,6 +17,7 @@
 #include "core/claims.h"
 #include "httpd/hooks.h"
 #include "httpd/log.h"
+#include "httpd/request.h"
 
 namespace ssoauth {
 namespace httpd {
@@ -32,13 +33,7 @@ bool ends_with_eos(apr_bucket_brigade* bb) {
 }
 
 void strip_reserved_trailers(request_rec* r, apr_table_t* headers_before_body) {
-    std::vector<std::string> names;
-    apr_table_do(
-        [](void* rec, const char* name, const char*) -> int {
-            if (is_reserved_header(name)) static_cast<std::vector<std::string>*>(rec)->push_back(name);
-            return 1;
-        },
-        &names, r->trailers_in, nullptr);
+    const std::vector<std::string> names = reserved_header_names(r->trailers_in);
     if (names.empty()) return;
     for (const auto& name : names) {
         apr_table_unset(r->trailers_in, name.c_str());

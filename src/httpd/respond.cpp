@@ -298,6 +298,11 @@ int respond_signout(request_rec* r, const SignoutResult& result, bool post) {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                           SSOLOGNO(00034) "sign-out: the provider did not confirm revoking the refresh token");
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, SSOLOGNO(00035) "signed out: sub=%s", result.subject.c_str());
+        if (!result.revocation_recorded)
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          SSOLOGNO(00156) "sign-out: the shared store could not record the revocation, so a copy "
+                                          "of this session's cookie keeps working until it expires; raise "
+                                          "SSOAuthSharedStoreEntries");
     }
     if (!post) {
         set_no_store(r);
@@ -306,6 +311,9 @@ int respond_signout(request_rec* r, const SignoutResult& result, bool post) {
     json_t* body = json_object();
     json_object_set_new(body, "success", json_true());
     json_object_set_new(body, "redirectUrl", json_string(result.redirect_url.c_str()));
+    // Said to the page too: the cookies are gone here, but a copy would still be accepted.
+    if (result.had_session && !result.revocation_recorded)
+        json_object_set_new(body, "warning", json_string("revocation_not_recorded"));
     return send_json(r, HTTP_OK, body);
 }
 
