@@ -60,9 +60,13 @@ bool RevocationList::record(const LogoutEvent& event, int64_t now, int64_t keep_
     return store_.put(key("sub:", event.sub), std::to_string(event.iat ? event.iat : now), now + keep_seconds, now);
 }
 
-bool RevocationList::first_use_of_jti(const LogoutEvent& event, int64_t now, int64_t skew) {
-    int64_t until = (event.exp > now ? event.exp : now) + skew + 1;
-    return store_.add(key("jti:", event.jti), "1", until, now);
+RevocationList::JtiUse RevocationList::use_jti(const LogoutEvent& event, int64_t now, int64_t skew) {
+    const int64_t until = (event.exp > now ? event.exp : now) + skew + 1;
+    const std::string jti = key("jti:", event.jti);
+    if (store_.add(jti, "1", until, now)) return JtiUse::First;
+    // add() refuses both a key it holds and one it has no room for: only a
+    // value actually found is a replay.
+    return store_.lookup(jti, now).status == LookupStatus::Found ? JtiUse::Seen : JtiUse::NotRecorded;
 }
 
 RevocationList::Check RevocationList::check(const Session& session, int64_t now) {

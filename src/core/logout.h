@@ -43,8 +43,12 @@ public:
     // Records the ended session (sid), or every session of the user begun
     // before `event.iat` (sub without sid), for `keep_seconds`.
     bool record(const LogoutEvent& event, int64_t now, int64_t keep_seconds);
-    // True the first time this jti is presented (kept until the token expires).
-    bool first_use_of_jti(const LogoutEvent& event, int64_t now, int64_t skew);
+    enum class JtiUse {
+        First,        // recorded now (kept until the token expires)
+        Seen,         // presented before: a replay
+        NotRecorded,  // not seen, but the store cannot record it (full or unreadable): never "a replay"
+    };
+    JtiUse use_jti(const LogoutEvent& event, int64_t now, int64_t skew);
     enum class Check {
         NotRevoked,  // the store was read: nothing ends this session
         Revoked,     // its provider session ended, or its user was signed out after it began

@@ -64,9 +64,10 @@ BackchannelResult receive_backchannel_logout(const std::string& form_body, bool 
         result.verdict = BackchannelVerdict::Invalid;
         return result;
     }
-    if (!revocations.first_use_of_jti(result.event, now, client.clock_skew)) {
-        result.verdict = BackchannelVerdict::Replayed;
-        return result;
+    switch (revocations.use_jti(result.event, now, client.clock_skew)) {
+        case RevocationList::JtiUse::First: break;
+        case RevocationList::JtiUse::Seen: result.verdict = BackchannelVerdict::Replayed; return result;
+        case RevocationList::JtiUse::NotRecorded: result.verdict = BackchannelVerdict::StoreFull; return result;
     }
     result.verdict = revocations.record(result.event, now, keep_revocation) ? BackchannelVerdict::Ended
                                                                              : BackchannelVerdict::StoreFull;

@@ -255,18 +255,18 @@ BOOST_AUTO_TEST_CASE(revocations_of_one_issuer_do_not_apply_to_another) {
     BOOST_TEST(!idp_b.is_revoked(session("user-1", "s1", kNow - 10), kNow + 1));
 }
 
-BOOST_AUTO_TEST_CASE(first_use_of_a_jti_is_true_once_then_false) {
+BOOST_AUTO_TEST_CASE(a_jti_is_first_once_then_seen_until_its_token_could_no_longer_be_accepted) {
     auto store = make_memory_store();
     RevocationList list(*store, kIssuer);
     LogoutEvent e;
     e.jti = "j1";
     e.exp = kNow + 120;
-    BOOST_TEST(list.first_use_of_jti(e, kNow, 60));
-    BOOST_TEST(!list.first_use_of_jti(e, kNow + 1, 60));
-    BOOST_TEST(!list.first_use_of_jti(e, kNow + 120 + 60, 60));  // still acceptable as a token then: still remembered
+    BOOST_TEST(static_cast<int>(list.use_jti(e, kNow, 60)) == static_cast<int>(RevocationList::JtiUse::First));
+    BOOST_TEST(static_cast<int>(list.use_jti(e, kNow + 1, 60)) == static_cast<int>(RevocationList::JtiUse::Seen));
+    BOOST_TEST(static_cast<int>(list.use_jti(e, kNow + 120 + 60, 60)) == static_cast<int>(RevocationList::JtiUse::Seen));  // still acceptable as a token then: still remembered
     LogoutEvent other = e;
     other.jti = "j2";
-    BOOST_TEST(list.first_use_of_jti(other, kNow + 2, 60));
+    BOOST_TEST(static_cast<int>(list.use_jti(other, kNow + 2, 60)) == static_cast<int>(RevocationList::JtiUse::First));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

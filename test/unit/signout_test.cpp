@@ -173,4 +173,15 @@ BOOST_AUTO_TEST_CASE(a_valid_logout_token_the_store_cannot_record_is_store_full)
     BOOST_TEST(r.verdict == BackchannelVerdict::StoreFull);
 }
 
+BOOST_AUTO_TEST_CASE(a_logout_token_whose_jti_the_full_store_cannot_record_is_store_full_not_a_replay) {
+    Fixture f;
+    f.store = make_memory_store(1);
+    RevocationList full(*f.store, kIssuer);
+    BOOST_REQUIRE(f.store->put("other:entry", "x", kNow + 3600, kNow));  // the one slot is taken
+    BackchannelResult r = receive_backchannel_logout(
+        "logout_token=" + f.logout_token(R"("sid":"s1","jti":"j-new",)" + kEvents), false, f.client, f.provider,
+        full, kNow, 3600);
+    BOOST_TEST(r.verdict == BackchannelVerdict::StoreFull);  // 503: the provider may retry; never "replayed"
+}
+
 BOOST_AUTO_TEST_SUITE_END()
